@@ -1,0 +1,1 @@
+"""Configuration from the OS environment and an optional `.env` file, typed and validated."""

@@ -1,0 +1,1 @@
+"""The gRPC server runtime both services share: health, reflection, metrics, logs, shutdown."""

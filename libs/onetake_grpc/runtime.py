@@ -1,0 +1,152 @@
+"""Runs a gRPC service: health and reflection, metrics, signal handling and graceful shutdown.
+
+Each service describes itself as a `GrpcService`; `run_service` (or `serve` for tests and tools)
+owns the process lifecycle so the services only contain their own logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from grpc_reflection.v1alpha import reflection
+
+from onetake_config.common import ServerSettings
+from onetake_grpc.logs import configure_logging
+from onetake_grpc.metrics import RpcMetricsInterceptor, start_metrics_endpoint
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
+
+# Limits every service shares: a request above this size is refused before it is parsed.
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class GrpcService:
+    """What a service contributes: its servicers and the start/stop work around serving."""
+
+    name: str  # short name for logs, e.g. "analytics_ingest"
+    service_names: Sequence[str]  # fully-qualified gRPC service names, for health and reflection
+    register: Callable[[grpc.aio.Server], None]  # adds the servicers to the server
+    on_start: Sequence[Hook] = field(default_factory=list)  # run before the port opens
+    on_stop: Sequence[Hook] = field(default_factory=list)  # run after the last RPC finished
+
+
+class RunningServer:
+    """A started server: its bound port, its health servicer, and a way to stop it gracefully."""
+
+    def __init__(
+        self,
+        service: GrpcService,
+        server: grpc.aio.Server,
+        health: HealthServicer,
+        port: int,
+        grace_sec: float,
+    ) -> None:
+        self.service = service
+        self.server = server
+        self.health = health
+        self.port = port
+        self._grace_sec = grace_sec
+        self._stopped = asyncio.Event()
+        self._stopping = False
+
+    async def set_serving(self, serving: bool) -> None:
+        """Tell health checkers whether this service can do its job (e.g. a dependency is down)."""
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in ("", *self.service.service_names):
+            await self.health.set(name, status)
+
+    async def stop(self) -> None:
+        """Report NOT_SERVING, refuse new RPCs, let running ones finish, then run on_stop hooks."""
+        if self._stopping:
+            await self._stopped.wait()
+            return
+        self._stopping = True
+        log.info("shutting down", extra={"grace_sec": self._grace_sec})
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(self._grace_sec)
+        for hook in self.service.on_stop:
+            try:
+                await hook()
+            except Exception:
+                log.exception("shutdown hook failed")
+        log.info("stopped")
+        self._stopped.set()
+
+    async def wait_stopped(self) -> None:
+        await self._stopped.wait()
+
+
+async def start(service: GrpcService, settings: ServerSettings) -> RunningServer:
+    """Run on_start hooks, bind the port (0 picks a free one) and start serving."""
+    for hook in service.on_start:
+        await hook()
+    server = grpc.aio.server(
+        interceptors=[RpcMetricsInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    service.register(server)
+    health = HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health, server)
+    reflection.enable_server_reflection(
+        [
+            *service.service_names,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
+        server,
+    )
+    address = f"{settings.host}:{settings.port}"
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise OSError(f"cannot bind gRPC port {address}")
+    await server.start()
+    running = RunningServer(service, server, health, port, settings.shutdown_grace_sec)
+    await running.set_serving(True)
+    log.info("serving", extra={"address": f"{settings.host}:{port}"})
+    return running
+
+
+async def serve_until_signalled(service: GrpcService, settings: ServerSettings) -> None:
+    """Serve until SIGTERM or SIGINT, then shut down gracefully."""
+    running = await start(service, settings)
+    loop = asyncio.get_running_loop()
+    stop_task: list[asyncio.Task[None]] = []
+
+    def on_signal(signum: int) -> None:
+        log.info("signal received", extra={"signal": signal.Signals(signum).name})
+        if not stop_task:
+            stop_task.append(loop.create_task(running.stop()))
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, on_signal, signum)
+    await running.wait_stopped()
+
+
+def run_service(service: GrpcService, settings: ServerSettings) -> int:
+    """Process entry point: logging, metrics endpoint, serve; returns the exit code."""
+    configure_logging(service.name, settings.log_level)
+    start_metrics_endpoint(settings.host, settings.metrics_port)
+    try:
+        asyncio.run(serve_until_signalled(service, settings))
+    except OSError as error:
+        log.error("cannot start", extra={"error": str(error)})
+        return 1
+    return 0

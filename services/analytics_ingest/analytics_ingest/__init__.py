@@ -1,0 +1,1 @@
+"""Analytics ingest: TrackEvent(s) over gRPC, validated, batched and written to ClickHouse."""

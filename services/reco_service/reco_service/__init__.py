@@ -1,0 +1,1 @@
+"""Recommendations: similar posts by tag from Core, then trending posts from ClickHouse."""

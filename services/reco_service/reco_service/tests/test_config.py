@@ -1,0 +1,27 @@
+import pytest
+
+from onetake_config.errors import ConfigError
+from reco_service.config import RecoSettings
+
+
+def test_defaults_match_the_documented_values() -> None:
+    settings = RecoSettings.from_environment({})
+    assert settings.server.port == 50052
+    assert (settings.clickhouse.host, settings.clickhouse.port) == ("localhost", 9000)
+    assert settings.core_api_url == "http://localhost:8000"
+
+
+@pytest.mark.parametrize(
+    ("variable", "bad_value"),
+    [
+        ("GRPC_PORT", "x"),
+        ("CLICKHOUSE_PORT", "0"),
+        ("CORE_API_URL", "core:8000"),
+        ("CORE_API_URL", "file:///etc/passwd"),
+        ("METRICS_PORT", "65536"),
+    ],
+)
+def test_bad_value_is_an_error_naming_the_variable(variable: str, bad_value: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        RecoSettings.from_environment({variable: bad_value})
+    assert f"{variable}={bad_value!r}: expected" in str(raised.value)
