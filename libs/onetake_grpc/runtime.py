@@ -38,6 +38,9 @@ class GrpcService:
     register: Callable[[grpc.aio.Server], None]  # adds the servicers to the server
     on_start: Sequence[Hook] = field(default_factory=list)  # run before the port opens
     on_stop: Sequence[Hook] = field(default_factory=list)  # run after the last RPC finished
+    # Polled every second while serving: False reports the service names NOT_SERVING (the overall
+    # "" status stays SERVING, so an orchestrator stops routing here without killing the process).
+    readiness: Callable[[], bool] | None = None
 
 
 class RunningServer:
@@ -58,16 +61,35 @@ class RunningServer:
         self._grace_sec = grace_sec
         self._stopped = asyncio.Event()
         self._stopping = False
+        self._readiness_task: asyncio.Task[None] | None = None
 
-    async def set_serving(self, serving: bool) -> None:
+    async def set_serving(self, serving: bool, include_overall: bool = True) -> None:
         """Tell health checkers whether this service can do its job (e.g. a dependency is down)."""
         status = (
             health_pb2.HealthCheckResponse.SERVING
             if serving
             else health_pb2.HealthCheckResponse.NOT_SERVING
         )
-        for name in ("", *self.service.service_names):
+        names = ("", *self.service.service_names) if include_overall else self.service.service_names
+        for name in names:
             await self.health.set(name, status)
+
+    def watch_readiness(self, period_sec: float = 1.0) -> None:
+        readiness = self.service.readiness
+        if readiness is None:
+            return
+
+        async def poll() -> None:
+            last: bool | None = None
+            while True:
+                ready = readiness()
+                if ready != last:
+                    await self.set_serving(ready, include_overall=False)
+                    log.info("readiness changed", extra={"ready": ready})
+                    last = ready
+                await asyncio.sleep(period_sec)
+
+        self._readiness_task = asyncio.get_running_loop().create_task(poll())
 
     async def stop(self) -> None:
         """Report NOT_SERVING, refuse new RPCs, let running ones finish, then run on_stop hooks."""
@@ -76,6 +98,8 @@ class RunningServer:
             return
         self._stopping = True
         log.info("shutting down", extra={"grace_sec": self._grace_sec})
+        if self._readiness_task is not None:
+            self._readiness_task.cancel()
         await self.health.enter_graceful_shutdown()
         await self.server.stop(self._grace_sec)
         for hook in self.service.on_stop:
@@ -120,6 +144,7 @@ async def start(service: GrpcService, settings: ServerSettings) -> RunningServer
     await server.start()
     running = RunningServer(service, server, health, port, settings.shutdown_grace_sec)
     await running.set_serving(True)
+    running.watch_readiness()
     log.info("serving", extra={"address": f"{settings.host}:{port}"})
     return running
 

@@ -1,6 +1,5 @@
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from onetake_grpc.runtime import start
 from onetake_grpc.tests.demo_server import SETTINGS, demo_service
+from onetake_testing.processes import child_python_environment
 
 HealthStatus = health_pb2.HealthCheckResponse
 
@@ -99,7 +99,7 @@ def read_bound_port(process: subprocess.Popen[str]) -> int:
 
 def test_sigterm_runs_stop_hooks_and_exits_zero(tmp_path: Path) -> None:
     marker = tmp_path / "marker"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = child_python_environment()
     process = subprocess.Popen(
         [sys.executable, "-m", "onetake_grpc.tests.demo_server", str(marker)],
         stderr=subprocess.PIPE,

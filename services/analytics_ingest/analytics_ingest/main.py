@@ -1,50 +1,91 @@
-"""Entry point: read settings, wire the service, serve until SIGTERM/SIGINT."""
+"""Entry point and composition root: read settings, wire the pipeline, serve until SIGTERM."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
-from typing import Any
+from datetime import UTC, datetime
 
 import grpc
-
-from analytics_ingest.config import IngestSettings
 from onetake_config.errors import ConfigError
+from onetake_events.clickhouse import DriverSession
 from onetake_grpc.runtime import GrpcService, run_service
+
+from analytics_ingest.batcher import EventBatcher
+from analytics_ingest.config import IngestSettings
+from analytics_ingest.servicer import AnalyticsIngestServicer
+from analytics_ingest.validation import EventRow
+from analytics_ingest.writer import ClickHouseEventWriter
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
+
+log = logging.getLogger(__name__)
 
 SERVICE_NAME = analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsIngest"].full_name
 
 HELP = """\
 Configuration comes from environment variables and an optional .env file (the nearest one
 upwards from the working directory, or $ONETAKE_ENV_FILE); the environment wins.
-  GRPC_HOST, GRPC_PORT (50051), METRICS_PORT (9101, 0 = off), LOG_LEVEL (info),
+  GRPC_HOST (0.0.0.0), GRPC_PORT (50051), METRICS_PORT (9101, 0 = off), LOG_LEVEL (info),
   SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
   CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
-  BATCH_SIZE (1000), BATCH_INTERVAL_SEC (1.0)
+  BATCH_SIZE (1000), BATCH_INTERVAL_SEC (1.0), BUFFER_MAX_EVENTS (200000), BUFFER_MAX_MB (256),
+  SHUTDOWN_FLUSH_TIMEOUT_SEC (30), EVENTS_TTL_DAYS (0 = keep forever)
+See README.md for details.
 """
 
 
-class NotYetImplemented(analytics_pb2_grpc.AnalyticsIngestServicer):
-    async def TrackEvent(
-        self, request: analytics_pb2.TrackEventRequest, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> analytics_pb2.TrackEventResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, "TrackEvent is not implemented yet")
-
-    async def TrackEvents(
-        self, request: analytics_pb2.TrackEventsRequest, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> analytics_pb2.TrackEventsResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, "TrackEvents is not implemented yet")
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def build_service(settings: IngestSettings) -> GrpcService:
-    """The composition root: the one place that wires adapters into the servicer."""
+    """The one place that wires the real adapters into the pipeline."""
+    writer = ClickHouseEventWriter(
+        connect=lambda: DriverSession(settings.clickhouse),
+        database=settings.clickhouse.database,
+        ttl_days=settings.events_ttl_days,
+    )
+    batcher: EventBatcher[EventRow] = EventBatcher(
+        writer,
+        max_batch_size=settings.batch_size,
+        max_batch_interval_sec=settings.batch_interval_sec,
+        max_buffered_events=settings.buffer_max_events,
+        max_buffered_bytes=settings.buffer_max_bytes,
+    )
+    flushing: list[asyncio.Task[None]] = []
+
+    async def start_flushing() -> None:
+        flushing.append(asyncio.get_running_loop().create_task(batcher.run()))
+
+    async def flush_remaining() -> None:
+        batcher.close()
+        left = batcher.buffered_events
+        log.info("flushing buffered events", extra={"events": left})
+        try:
+            await asyncio.wait_for(flushing[0], settings.shutdown_flush_timeout_sec)
+        except TimeoutError:
+            log.error(
+                "ClickHouse did not take the buffered events in time; they are lost",
+                extra={"events": batcher.buffered_events},
+            )
+            raise
+        log.info("flushed", extra={"events": left})
 
     def register(server: grpc.aio.Server) -> None:
-        # TrackEvent/TrackEvents answer UNIMPLEMENTED until the ingest pipeline lands.
-        analytics_pb2_grpc.add_AnalyticsIngestServicer_to_server(NotYetImplemented(), server)
+        analytics_pb2_grpc.add_AnalyticsIngestServicer_to_server(
+            AnalyticsIngestServicer(batcher, utc_now), server
+        )
 
-    return GrpcService(name="analytics_ingest", service_names=[SERVICE_NAME], register=register)
+    return GrpcService(
+        name="analytics_ingest",
+        service_names=[SERVICE_NAME],
+        register=register,
+        on_start=[start_flushing],
+        on_stop=[flush_remaining],
+        readiness=batcher.has_room,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

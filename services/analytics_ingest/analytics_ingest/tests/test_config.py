@@ -1,7 +1,7 @@
 import pytest
+from onetake_config.errors import ConfigError
 
 from analytics_ingest.config import IngestSettings
-from onetake_config.errors import ConfigError
 
 
 def test_defaults_match_the_documented_values() -> None:
@@ -39,6 +39,10 @@ def test_values_from_the_environment_are_parsed() -> None:
         ("BATCH_INTERVAL_SEC", "0"),
         ("SHUTDOWN_GRACE_SEC", "-5"),
         ("LOG_LEVEL", "chatty"),
+        ("BUFFER_MAX_EVENTS", "10"),
+        ("BUFFER_MAX_MB", "0"),
+        ("SHUTDOWN_FLUSH_TIMEOUT_SEC", "never"),
+        ("EVENTS_TTL_DAYS", "-1"),
     ],
 )
 def test_bad_value_is_an_error_naming_the_variable(variable: str, bad_value: str) -> None:
@@ -50,3 +54,9 @@ def test_bad_value_is_an_error_naming_the_variable(variable: str, bad_value: str
 def test_password_does_not_leak_into_the_settings_repr() -> None:
     settings = IngestSettings.from_environment({"CLICKHOUSE_PASSWORD": "s3cret-pw"})
     assert "s3cret-pw" not in repr(settings)
+
+
+def test_buffer_must_hold_at_least_one_batch() -> None:
+    with pytest.raises(ConfigError) as raised:
+        IngestSettings.from_environment({"BATCH_SIZE": "5000", "BUFFER_MAX_EVENTS": "4000"})
+    assert "BUFFER_MAX_EVENTS='4000': expected an integer from 5000" in str(raised.value)

@@ -1,0 +1,1 @@
+"""The events table both services share: schema, migrations, ClickHouse access and queries."""

@@ -1,0 +1,114 @@
+"""gRPC transport for ingest: parse and validate requests, admit them to the batcher, map errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import grpc
+from onetake_grpc.logs import trace_context
+
+from analytics_ingest import metrics
+from analytics_ingest.batcher import Admission, EventBatcher
+from analytics_ingest.validation import (
+    MAX_EVENTS_PER_CALL,
+    MAX_REF_LENGTH,
+    EventRow,
+    EventValidationError,
+    row_size,
+    validate_event,
+)
+from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+_REFUSALS = {
+    Admission.FULL: (
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        "buffer_full",
+        "ingest buffer is full; retry with backoff",
+    ),
+    Admission.CLOSED: (
+        grpc.StatusCode.UNAVAILABLE,
+        "shutting_down",
+        "server is shutting down; retry on another instance",
+    ),
+}
+
+
+class AnalyticsIngestServicer(analytics_pb2_grpc.AnalyticsIngestServicer):
+    def __init__(self, batcher: EventBatcher[EventRow], utc_now: Callable[[], datetime]) -> None:
+        self._batcher = batcher
+        self._utc_now = utc_now  # naive UTC
+
+    async def _refuse(self, admission: Admission, count: int, context: Context) -> None:
+        code, reason, message = _REFUSALS[admission]
+        metrics.EVENTS_REJECTED.labels(reason).inc(count)
+        await context.abort(code, message)
+
+    def _record_buffer(self) -> None:
+        metrics.BUFFERED_EVENTS.set(self._batcher.buffered_events)
+        metrics.BUFFERED_BYTES.set(self._batcher.buffered_bytes)
+
+    async def TrackEvent(
+        self, request: analytics_pb2.TrackEventRequest, context: Context
+    ) -> analytics_pb2.TrackEventResponse:
+        with trace_context(request.trace_id):
+            try:
+                row = validate_event(request, self._utc_now())
+            except EventValidationError as error:
+                metrics.EVENTS_REJECTED.labels(error.field).inc()
+                log.info("event rejected", extra={"field": error.field, "reason": error.reason})
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
+            admission = self._batcher.offer([row], [row_size(row)])
+            if admission is not Admission.ACCEPTED:
+                await self._refuse(admission, 1, context)
+            metrics.EVENTS_ACCEPTED.inc()
+            self._record_buffer()
+            return analytics_pb2.TrackEventResponse(accepted=True)
+
+    async def TrackEvents(
+        self, request: analytics_pb2.TrackEventsRequest, context: Context
+    ) -> analytics_pb2.TrackEventsResponse:
+        with trace_context(request.trace_id):
+            if not request.events:
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "events: is empty")
+            if len(request.events) > MAX_EVENTS_PER_CALL:
+                await context.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f"events: {len(request.events)} events; the limit is {MAX_EVENTS_PER_CALL}",
+                )
+            if len(request.trace_id) > MAX_REF_LENGTH:
+                await context.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f"trace_id: is longer than {MAX_REF_LENGTH} characters",
+                )
+            now = self._utc_now()
+            rows: list[EventRow] = []
+            rejected: list[analytics_pb2.RejectedEvent] = []
+            for index, event in enumerate(request.events):
+                try:
+                    rows.append(validate_event(event, now, fallback_trace_id=request.trace_id))
+                except EventValidationError as error:
+                    metrics.EVENTS_REJECTED.labels(error.field).inc()
+                    rejected.append(
+                        analytics_pb2.RejectedEvent(
+                            index=index, field=error.field, reason=error.reason
+                        )
+                    )
+            if rows:
+                admission = self._batcher.offer(rows, [row_size(row) for row in rows])
+                if admission is not Admission.ACCEPTED:
+                    await self._refuse(admission, len(rows), context)
+                metrics.EVENTS_ACCEPTED.inc(len(rows))
+                self._record_buffer()
+            if rejected:
+                log.info(
+                    "events rejected",
+                    extra={"rejected": len(rejected), "accepted": len(rows)},
+                )
+            return analytics_pb2.TrackEventsResponse(accepted_count=len(rows), rejected=rejected)
