@@ -9,15 +9,15 @@ import sys
 from datetime import UTC, datetime
 
 import grpc
-from onetake_config.errors import ConfigError
-from onetake_events.clickhouse import DriverSession
-from onetake_grpc.runtime import GrpcService, run_service
 
 from analytics_ingest.batcher import EventBatcher
 from analytics_ingest.config import IngestSettings
 from analytics_ingest.servicer import AnalyticsIngestServicer
 from analytics_ingest.validation import EventRow
 from analytics_ingest.writer import ClickHouseEventWriter
+from onetake_config.errors import ConfigError
+from onetake_events.clickhouse import DriverSession
+from onetake_grpc.runtime import GrpcService, run_service
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import grpc
-from onetake_grpc.logs import trace_context
 
 from analytics_ingest import metrics
 from analytics_ingest.batcher import Admission, EventBatcher
@@ -20,6 +19,7 @@ from analytics_ingest.validation import (
     row_size,
     validate_event,
 )
+from onetake_grpc.logs import trace_context
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 
 log = logging.getLogger(__name__)

@@ -11,13 +11,12 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from onetake_events.clickhouse import ClickHouseSession
-from onetake_events.migrations import ensure_schema
-from onetake_events.schema import EVENT_COLUMNS, EVENTS_TABLE
-
 from analytics_ingest import metrics
 from analytics_ingest.backoff import Backoff
 from analytics_ingest.validation import EventRow
+from onetake_events.clickhouse import ClickHouseSession
+from onetake_events.migrations import ensure_schema
+from onetake_events.schema import EVENT_COLUMNS, EVENTS_TABLE
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,14 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from onetake_events.clickhouse import DriverSession
-from onetake_events.queries import count_distinct_events
-from onetake_grpc.runtime import RunningServer, start
-from onetake_testing.clickhouse_server import PrivateClickHouse
 
 from analytics_ingest.config import IngestSettings
 from analytics_ingest.main import build_service
+from onetake_events.clickhouse import DriverSession
+from onetake_events.queries import count_distinct_events
+from onetake_grpc.runtime import RunningServer, start
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
+from onetake_testing.clickhouse_server import PrivateClickHouse
 
 
 def fresh_database() -> str:

@@ -1,7 +1,7 @@
 import pytest
-from onetake_config.errors import ConfigError
 
 from analytics_ingest.config import IngestSettings
+from onetake_config.errors import ConfigError
 
 
 def test_defaults_match_the_documented_values() -> None:

@@ -7,7 +7,6 @@ from typing import Any
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2
-from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 
 from analytics_ingest.tests.harness import (
     event,
@@ -17,6 +16,7 @@ from analytics_ingest.tests.harness import (
     wait_until,
 )
 from onetake_proto.analytics.v1 import analytics_pb2
+from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 
 EPOCH = datetime(1970, 1, 1)
 

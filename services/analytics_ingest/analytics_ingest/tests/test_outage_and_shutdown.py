@@ -11,8 +11,6 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
-from onetake_testing.processes import child_python_environment
 
 from analytics_ingest import metrics
 from analytics_ingest.tests.harness import (
@@ -24,6 +22,8 @@ from analytics_ingest.tests.harness import (
     wait_until,
 )
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
+from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
+from onetake_testing.processes import child_python_environment
 
 
 def insert_retries() -> float:

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures; run them with ./pants run tools/benchmarks:<name>."""
