@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import grpc
@@ -41,6 +41,9 @@ class GrpcService:
     # Polled every second while serving: False reports the service names NOT_SERVING (the overall
     # "" status stays SERVING, so an orchestrator stops routing here without killing the process).
     readiness: Callable[[], bool] | None = None
+    # Polled every second too, and reported under the health name "dependency/<key>", so that
+    # operators can see which dependency is down while the service keeps answering (degraded).
+    dependencies: Mapping[str, Callable[[], bool]] = field(default_factory=dict)
 
 
 class RunningServer:
@@ -74,19 +77,33 @@ class RunningServer:
         for name in names:
             await self.health.set(name, status)
 
-    def watch_readiness(self, period_sec: float = 1.0) -> None:
+    def _probes(self) -> dict[str, Callable[[], bool]]:
+        probes = {f"dependency/{name}": check for name, check in self.service.dependencies.items()}
         readiness = self.service.readiness
-        if readiness is None:
+        if readiness is not None:
+            probes.update({name: readiness for name in self.service.service_names})
+        return probes
+
+    def watch_readiness(self, period_sec: float = 1.0) -> None:
+        """Poll the service's readiness and dependency probes; report changes to health."""
+        probes = self._probes()
+        if not probes:
             return
 
         async def poll() -> None:
-            last: bool | None = None
+            last: dict[str, bool] = {}
             while True:
-                ready = readiness()
-                if ready != last:
-                    await self.set_serving(ready, include_overall=False)
-                    log.info("readiness changed", extra={"ready": ready})
-                    last = ready
+                for name, probe in probes.items():
+                    healthy = probe()
+                    if last.get(name) != healthy:
+                        status = (
+                            health_pb2.HealthCheckResponse.SERVING
+                            if healthy
+                            else health_pb2.HealthCheckResponse.NOT_SERVING
+                        )
+                        await self.health.set(name, status)
+                        log.info("health changed", extra={"check": name, "healthy": healthy})
+                        last[name] = healthy
                 await asyncio.sleep(period_sec)
 
         self._readiness_task = asyncio.get_running_loop().create_task(poll())

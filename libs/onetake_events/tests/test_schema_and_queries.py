@@ -1,14 +1,16 @@
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from onetake_events.clickhouse import ClickHouseSession, DriverSession, server_flavor
 from onetake_events.migrations import MIGRATIONS, ensure_schema
 from onetake_events.queries import count_distinct_events, most_viewed_posts, posts_viewed_by_user
-from onetake_events.schema import EVENT_COLUMNS, EVENTS_TABLE
+from onetake_events.schema import EVENTS_TABLE
 from onetake_events.tests.chdb_session import ChdbSession
 from onetake_testing.clickhouse_server import PrivateClickHouse
+from onetake_testing.events import insert_post_views
+from onetake_testing.events import utc_now as now
 
 DB = "onetake"
 
@@ -33,17 +35,8 @@ def session(
         server.stop()
 
 
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def insert_views(session: ClickHouseSession, views: list[tuple[str, str, str, datetime]]) -> None:
-    """views: (event_id, user_id, post_id, ts)."""
-    rows = [
-        (event_id, ts, now(), user_id, "s", "post_view", "/p", "post", post_id, "", "")
-        for event_id, user_id, post_id, ts in views
-    ]
-    session.insert_columns(f"{DB}.{EVENTS_TABLE}", EVENT_COLUMNS, list(zip(*rows, strict=True)))
+    insert_post_views(session, DB, views)
 
 
 def test_ddl_matches_the_server_generation(session: ClickHouseSession) -> None:

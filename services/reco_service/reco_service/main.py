@@ -1,49 +1,88 @@
-"""Entry point: read settings, wire the service, serve until SIGTERM/SIGINT."""
+"""Entry point and composition root: read settings, wire the adapters, serve until SIGTERM."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from typing import Any
 
 import grpc
 
 from onetake_config.errors import ConfigError
+from onetake_events.clickhouse import DriverSession
 from onetake_grpc.runtime import GrpcService, run_service
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from reco_service.config import RecoSettings
+from reco_service.core_client import CoreApiClient
+from reco_service.seen_filter import SeenPostsFilter
+from reco_service.servicer import RecommendationsServicer
+from reco_service.trending import TrendingCache
 
 SERVICE_NAME = reco_pb2.DESCRIPTOR.services_by_name["Recommendations"].full_name
 
 HELP = """\
 Configuration comes from environment variables and an optional .env file (the nearest one
 upwards from the working directory, or $ONETAKE_ENV_FILE); the environment wins.
-  GRPC_HOST, GRPC_PORT (50052), METRICS_PORT (9102, 0 = off), LOG_LEVEL (info),
+  GRPC_HOST (0.0.0.0), GRPC_PORT (50052), METRICS_PORT (9102, 0 = off), LOG_LEVEL (info),
   SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
   CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
-  CORE_API_URL (http://localhost:8000)
+  CORE_API_URL (http://localhost:8000), CORE_CONNECT_TIMEOUT_SEC (0.3),
+  CORE_READ_TIMEOUT_SEC (0.5), CORE_CACHE_TTL_SEC (30), CORE_BREAKER_FAILURES (5),
+  CORE_BREAKER_RESET_SEC (10), TRENDING_REFRESH_SEC (30), TRENDING_SIZE (500),
+  TRENDING_QUERY_TIMEOUT_SEC (10), SEEN_FILTER_ENABLED (true), SEEN_WINDOW_HOURS (72),
+  SEEN_FILTER_TIMEOUT_SEC (0.2)
+See README.md for details.
 """
 
 
-class NotYetImplemented(reco_pb2_grpc.RecommendationsServicer):
-    async def GetRecommendations(
-        self,
-        request: reco_pb2.GetRecommendationsRequest,
-        context: grpc.aio.ServicerContext[Any, Any],
-    ) -> reco_pb2.GetRecommendationsResponse:
-        await context.abort(
-            grpc.StatusCode.UNIMPLEMENTED, "GetRecommendations is not implemented yet"
+def build_service(settings: RecoSettings) -> GrpcService:
+    """The one place that wires the real adapters into the servicer."""
+
+    def connect() -> DriverSession:
+        return DriverSession(settings.clickhouse, timeout_sec=settings.trending.query_timeout_sec)
+
+    database = settings.clickhouse.database
+    core = CoreApiClient(settings.core)
+    trending = TrendingCache(connect, database, settings.trending.list_size)
+    seen = (
+        SeenPostsFilter(connect, database, settings.seen.window_hours, settings.seen.timeout_sec)
+        if settings.seen.enabled
+        else None
+    )
+    background: list[asyncio.Task[None]] = []
+
+    async def start_background_work() -> None:
+        # One refresh before serving, so a healthy ClickHouse gives trending from the first call.
+        await trending.refresh(settings.trending.query_timeout_sec)
+        background.append(
+            asyncio.get_running_loop().create_task(
+                trending.run(settings.trending.refresh_sec, settings.trending.query_timeout_sec)
+            )
         )
 
-
-def build_service(settings: RecoSettings) -> GrpcService:
-    """The composition root: the one place that wires adapters into the servicer."""
+    async def stop_background_work() -> None:
+        for task in background:
+            task.cancel()
+        core.close()
+        if seen is not None:
+            seen.close()
 
     def register(server: grpc.aio.Server) -> None:
-        # GetRecommendations answers UNIMPLEMENTED until the ranking pipeline lands.
-        reco_pb2_grpc.add_RecommendationsServicer_to_server(NotYetImplemented(), server)
+        reco_pb2_grpc.add_RecommendationsServicer_to_server(
+            RecommendationsServicer(core, trending, seen), server
+        )
 
-    return GrpcService(name="reco_service", service_names=[SERVICE_NAME], register=register)
+    return GrpcService(
+        name="reco_service",
+        service_names=[SERVICE_NAME],
+        register=register,
+        on_start=[start_background_work],
+        on_stop=[stop_background_work],
+        dependencies={
+            "core": lambda: not core.breaker.is_open,
+            "clickhouse": lambda: trending.last_refresh_ok,
+        },
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -11,16 +10,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from analytics_ingest.config import IngestSettings
-from analytics_ingest.main import build_service
+from analytics_ingest.main import SERVICE_NAME, build_service
 from onetake_events.clickhouse import DriverSession
 from onetake_events.queries import count_distinct_events
-from onetake_grpc.runtime import RunningServer, start
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse
+from onetake_testing.grpc_serving import Served, serving
 
 
 def fresh_database() -> str:
@@ -41,14 +37,11 @@ def ingest_environment(clickhouse_port: int, database: str, **overrides: str) ->
 
 @dataclass
 class RunningIngest:
-    server: RunningServer
-    channel: grpc.aio.Channel
+    served: Served
     stub: Any  # AnalyticsIngestStub over the aio channel
 
     async def service_health(self) -> int:
-        stub: Any = health_pb2_grpc.HealthStub(self.channel)
-        request = health_pb2.HealthCheckRequest(service=self.server.service.service_names[0])
-        return int((await stub.Check(request, timeout=5)).status)
+        return await self.served.health(SERVICE_NAME)
 
 
 @asynccontextmanager
@@ -59,14 +52,8 @@ async def running_ingest(
     settings = IngestSettings.from_environment(
         ingest_environment(clickhouse_port, database, **overrides)
     )
-    settings = dataclasses.replace(settings, server=dataclasses.replace(settings.server, port=0))
-    server = await start(build_service(settings), settings.server)
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-            stub = analytics_pb2_grpc.AnalyticsIngestStub(channel)
-            yield RunningIngest(server, channel, stub)
-    finally:
-        await server.stop()
+    async with serving(build_service(settings), settings.server) as served:
+        yield RunningIngest(served, analytics_pb2_grpc.AnalyticsIngestStub(served.channel))
 
 
 def event(event_id: str, **fields: Any) -> analytics_pb2.TrackEventRequest:

@@ -172,7 +172,12 @@ def test_full_buffer_answers_resource_exhausted_and_reports_not_ready() -> None:
     dead_clickhouse_port = free_port()  # nothing listens there: the buffer can only fill up
 
     async def scenario() -> tuple[list[bool], grpc.StatusCode, int]:
-        settings = {"BATCH_SIZE": "2", "BUFFER_MAX_EVENTS": "4", "BATCH_INTERVAL_SEC": "0.05"}
+        settings = {
+            "BATCH_SIZE": "2",
+            "BUFFER_MAX_EVENTS": "4",
+            "BATCH_INTERVAL_SEC": "0.05",
+            "SHUTDOWN_FLUSH_TIMEOUT_SEC": "0.5",  # nothing can be flushed: do not wait long
+        }
         async with running_ingest(dead_clickhouse_port, fresh_database(), **settings) as ingest:
             accepted = [
                 (await ingest.stub.TrackEvent(event(f"e{i}"), timeout=5)).accepted for i in range(4)

@@ -8,7 +8,9 @@ def test_defaults_match_the_documented_values() -> None:
     settings = RecoSettings.from_environment({})
     assert settings.server.port == 50052
     assert (settings.clickhouse.host, settings.clickhouse.port) == ("localhost", 9000)
-    assert settings.core_api_url == "http://localhost:8000"
+    assert settings.core.url == "http://localhost:8000"
+    assert settings.seen.enabled
+    assert settings.trending.refresh_sec == 30.0
 
 
 @pytest.mark.parametrize(
@@ -19,6 +21,12 @@ def test_defaults_match_the_documented_values() -> None:
         ("CORE_API_URL", "core:8000"),
         ("CORE_API_URL", "file:///etc/passwd"),
         ("METRICS_PORT", "65536"),
+        ("CORE_READ_TIMEOUT_SEC", "0"),
+        ("CORE_BREAKER_FAILURES", "none"),
+        ("TRENDING_REFRESH_SEC", "-1"),
+        ("TRENDING_SIZE", "0"),
+        ("SEEN_FILTER_ENABLED", "sometimes"),
+        ("SEEN_WINDOW_HOURS", "0"),
     ],
 )
 def test_bad_value_is_an_error_naming_the_variable(variable: str, bad_value: str) -> None:

@@ -1,0 +1,65 @@
+"""Posts a user already viewed, so the feed does not show them again.
+
+Asked of ClickHouse per request, with a short deadline: when it is slow or down the request is
+answered without the filter rather than late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from onetake_events.clickhouse import ClickHouseSession
+from onetake_events.queries import posts_viewed_by_user
+
+log = logging.getLogger(__name__)
+
+MAX_SEEN_POSTS = 5000
+
+
+class SeenPostsFilter:
+    def __init__(
+        self,
+        connect: Callable[[], ClickHouseSession],
+        database: str,
+        window_hours: int,
+        timeout_sec: float,
+        max_concurrency: int = 4,
+    ) -> None:
+        self._connect = connect
+        self._database = database
+        self._window_hours = window_hours
+        self._timeout = timeout_sec
+        self._pool = ThreadPoolExecutor(max_concurrency, thread_name_prefix="seen-filter")
+        self._local = threading.local()  # one driver connection per worker thread
+
+    def _query(self, user_id: str) -> set[str]:
+        session: ClickHouseSession | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self._connect()
+        try:
+            return posts_viewed_by_user(
+                session, self._database, user_id, self._window_hours, MAX_SEEN_POSTS
+            )
+        except Exception:
+            self._local.session = None
+            raise
+
+    async def seen_by(self, user_id: str) -> set[str] | None:
+        """The user's viewed posts, or None when they could not be read in time."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(self._pool, self._query, user_id), self._timeout
+            )
+        except Exception as error:
+            log.info(
+                "seen filter skipped", extra={"error": f"{type(error).__name__}: {error}"[:200]}
+            )
+            return None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,1 @@
+from onetake_testing.fixtures import clickhouse  # noqa: F401  (pytest fixture)
