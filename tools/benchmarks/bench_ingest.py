@@ -23,6 +23,7 @@ import grpc
 
 from onetake_events.clickhouse import DriverSession
 from onetake_events.queries import count_distinct_events
+from onetake_grpc.healthcheck import wait_until_serving
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.processes import child_python_environment
@@ -77,18 +78,6 @@ async def drive(stub: Any, mode: str, seconds: float, concurrency: int, per_call
     return accepted
 
 
-def wait_for_service(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-                grpc.channel_ready_future(channel).result(timeout=1)
-                return
-        except grpc.FutureTimeoutError:
-            time.sleep(0.1)
-    raise RuntimeError("the ingest service did not start")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per mode")
@@ -119,7 +108,8 @@ def main() -> int:
             cwd=directory,
         )
         try:
-            wait_for_service(port)
+            if not wait_until_serving(f"127.0.0.1:{port}"):
+                raise RuntimeError("the ingest service did not start")
             session = DriverSession(clickhouse.settings(database))
             total = 0
             modes = [

@@ -24,9 +24,9 @@ from typing import Any
 
 import grpc
 
-from benchmarks.bench_ingest import wait_for_service
 from onetake_events.clickhouse import DriverSession
 from onetake_events.migrations import ensure_schema
+from onetake_grpc.healthcheck import wait_until_serving
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.core_standin import CoreStandIn
@@ -102,7 +102,8 @@ def main() -> int:
             cwd=directory,
         )
         try:
-            wait_for_service(port)
+            if not wait_until_serving(f"127.0.0.1:{port}"):
+                raise RuntimeError("the reco service did not start")
             scenarios: dict[str, Callable[[int], reco_pb2.GetRecommendationsRequest]] = {
                 "no tags, anonymous": lambda i: reco_pb2.GetRecommendationsRequest(limit=20),
                 "3 tags (cached after first)": lambda i: reco_pb2.GetRecommendationsRequest(

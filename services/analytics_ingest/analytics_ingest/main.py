@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import sys
@@ -15,18 +14,16 @@ from analytics_ingest.config import IngestSettings
 from analytics_ingest.servicer import AnalyticsIngestServicer
 from analytics_ingest.validation import EventRow
 from analytics_ingest.writer import ClickHouseEventWriter
-from onetake_config.errors import ConfigError
 from onetake_events.clickhouse import DriverSession
-from onetake_grpc.runtime import GrpcService, run_service
+from onetake_grpc.cli import service_main
+from onetake_grpc.runtime import GrpcService
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsIngest"].full_name
 
-HELP = """\
-Configuration comes from environment variables and an optional .env file (the nearest one
-upwards from the working directory, or $ONETAKE_ENV_FILE); the environment wins.
+VARIABLES_HELP = """\
   GRPC_HOST (0.0.0.0), GRPC_PORT (50051), METRICS_PORT (9101, 0 = off), LOG_LEVEL (info),
   SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
   CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
@@ -89,19 +86,14 @@ def build_service(settings: IngestSettings) -> GrpcService:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    return service_main(
         prog="analytics_ingest",
         description="gRPC analytics ingest: TrackEvent(s) -> batches -> ClickHouse.",
-        epilog=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        variables_help=VARIABLES_HELP,
+        load_settings=IngestSettings.from_environment,
+        build_service=build_service,
+        argv=argv,
     )
-    parser.parse_args(argv)
-    try:
-        settings = IngestSettings.from_environment()
-    except ConfigError as error:
-        print(f"analytics_ingest: {error}", file=sys.stderr)
-        return 2
-    return run_service(build_service(settings), settings.server)
 
 
 if __name__ == "__main__":

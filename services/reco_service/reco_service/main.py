@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 
 import grpc
 
-from onetake_config.errors import ConfigError
 from onetake_events.clickhouse import DriverSession
-from onetake_grpc.runtime import GrpcService, run_service
+from onetake_grpc.cli import service_main
+from onetake_grpc.runtime import GrpcService
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from reco_service.config import RecoSettings
 from reco_service.core_client import CoreApiClient
@@ -20,9 +19,7 @@ from reco_service.trending import TrendingCache
 
 SERVICE_NAME = reco_pb2.DESCRIPTOR.services_by_name["Recommendations"].full_name
 
-HELP = """\
-Configuration comes from environment variables and an optional .env file (the nearest one
-upwards from the working directory, or $ONETAKE_ENV_FILE); the environment wins.
+VARIABLES_HELP = """\
   GRPC_HOST (0.0.0.0), GRPC_PORT (50052), METRICS_PORT (9102, 0 = off), LOG_LEVEL (info),
   SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
   CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
@@ -86,19 +83,14 @@ def build_service(settings: RecoSettings) -> GrpcService:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    return service_main(
         prog="reco_service",
         description="gRPC recommendations: similar_by_tags (Core API) + trending (ClickHouse).",
-        epilog=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        variables_help=VARIABLES_HELP,
+        load_settings=RecoSettings.from_environment,
+        build_service=build_service,
+        argv=argv,
     )
-    parser.parse_args(argv)
-    try:
-        settings = RecoSettings.from_environment()
-    except ConfigError as error:
-        print(f"reco_service: {error}", file=sys.stderr)
-        return 2
-    return run_service(build_service(settings), settings.server)
 
 
 if __name__ == "__main__":
