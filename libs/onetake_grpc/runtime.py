@@ -65,6 +65,7 @@ class RunningServer:
         self._stopped = asyncio.Event()
         self._stopping = False
         self._readiness_task: asyncio.Task[None] | None = None
+        self.clean_stop = True  # False when an on_stop hook failed
 
     async def set_serving(self, serving: bool, include_overall: bool = True) -> None:
         """Tell health checkers whether this service can do its job (e.g. a dependency is down)."""
@@ -123,6 +124,7 @@ class RunningServer:
             try:
                 await hook()
             except Exception:
+                self.clean_stop = False  # e.g. buffered events could not be written: exit non-zero
                 log.exception("shutdown hook failed")
         log.info("stopped")
         self._stopped.set()
@@ -166,8 +168,8 @@ async def start(service: GrpcService, settings: ServerSettings) -> RunningServer
     return running
 
 
-async def serve_until_signalled(service: GrpcService, settings: ServerSettings) -> None:
-    """Serve until SIGTERM or SIGINT, then shut down gracefully."""
+async def serve_until_signalled(service: GrpcService, settings: ServerSettings) -> bool:
+    """Serve until SIGTERM or SIGINT, then shut down gracefully; True if the stop was clean."""
     running = await start(service, settings)
     loop = asyncio.get_running_loop()
     stop_task: list[asyncio.Task[None]] = []
@@ -180,6 +182,7 @@ async def serve_until_signalled(service: GrpcService, settings: ServerSettings) 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
     await running.wait_stopped()
+    return running.clean_stop
 
 
 def run_service(service: GrpcService, settings: ServerSettings) -> int:
@@ -187,8 +190,8 @@ def run_service(service: GrpcService, settings: ServerSettings) -> int:
     configure_logging(service.name, settings.log_level)
     start_metrics_endpoint(settings.host, settings.metrics_port)
     try:
-        asyncio.run(serve_until_signalled(service, settings))
+        clean = asyncio.run(serve_until_signalled(service, settings))
     except OSError as error:
         log.error("cannot start", extra={"error": str(error)})
         return 1
-    return 0
+    return 0 if clean else 1

@@ -96,6 +96,14 @@ class PrivateClickHouse:
         """Connection settings as the services read them from the environment."""
         return ClickHouseSettings(self.host, self.port, "default", Secret(""), database)
 
+    def service_environment(self, database: str) -> dict[str, str]:
+        """The variables that point a service at this server."""
+        return {
+            "CLICKHOUSE_HOST": self.host,
+            "CLICKHOUSE_PORT": str(self.port),
+            "CLICKHOUSE_DATABASE": database,
+        }
+
     def client(self, **settings: object) -> Client:
         return Client(host=self.host, port=self.port, connect_timeout=2, settings=settings)
 

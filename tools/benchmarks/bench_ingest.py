@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from onetake_events.queries import count_distinct_events
 from onetake_grpc.healthcheck import wait_until_serving
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
-from onetake_testing.processes import child_python_environment
+from onetake_testing.processes import start_service_process
 
 
 def make_event(prefix: str, n: int) -> analytics_pb2.TrackEventRequest:
@@ -92,20 +91,16 @@ def main() -> int:
         clickhouse.start()
         database = "bench"
         port = free_port()
-        service = subprocess.Popen(
-            [sys.executable, "-m", "analytics_ingest.main"],
-            env=child_python_environment(
-                GRPC_HOST="127.0.0.1",
-                GRPC_PORT=str(port),
-                METRICS_PORT="0",
-                LOG_LEVEL="warning",
-                CLICKHOUSE_HOST="127.0.0.1",
-                CLICKHOUSE_PORT=str(clickhouse.port),
-                CLICKHOUSE_DATABASE=database,
-                BATCH_SIZE=str(args.batch_size),
-                BATCH_INTERVAL_SEC="1.0",
-            ),
-            cwd=directory,
+        service = start_service_process(
+            "analytics_ingest.main",
+            port,
+            directory,
+            {
+                **clickhouse.service_environment(database),
+                "LOG_LEVEL": "warning",
+                "BATCH_SIZE": str(args.batch_size),
+                "BATCH_INTERVAL_SEC": "1.0",
+            },
         )
         try:
             if not wait_until_serving(f"127.0.0.1:{port}"):

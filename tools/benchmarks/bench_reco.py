@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.core_standin import CoreStandIn
 from onetake_testing.events import insert_post_views, utc_now
-from onetake_testing.processes import child_python_environment
+from onetake_testing.processes import start_service_process
 
 TAGS = [f"tag{i}" for i in range(50)]
 
@@ -87,19 +86,15 @@ def main() -> int:
         database = "bench"
         seed(clickhouse, database, args.posts, args.views)
         port = free_port()
-        service = subprocess.Popen(
-            [sys.executable, "-m", "reco_service.main"],
-            env=child_python_environment(
-                GRPC_HOST="127.0.0.1",
-                GRPC_PORT=str(port),
-                METRICS_PORT="0",
-                LOG_LEVEL="warning",
-                CLICKHOUSE_HOST="127.0.0.1",
-                CLICKHOUSE_PORT=str(clickhouse.port),
-                CLICKHOUSE_DATABASE=database,
-                CORE_API_URL=core.url,
-            ),
-            cwd=directory,
+        service = start_service_process(
+            "reco_service.main",
+            port,
+            directory,
+            {
+                **clickhouse.service_environment(database),
+                "LOG_LEVEL": "warning",
+                "CORE_API_URL": core.url,
+            },
         )
         try:
             if not wait_until_serving(f"127.0.0.1:{port}"):

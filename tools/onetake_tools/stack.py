@@ -28,7 +28,7 @@ from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port, server_binary
 from onetake_testing.core_standin import CoreStandIn
-from onetake_testing.processes import child_python_environment
+from onetake_testing.processes import start_service_process
 from onetake_tools.cli import format_items
 from onetake_tools.demo import DEMO_CATALOG, demo_post_views
 
@@ -71,18 +71,7 @@ def ensure_clickhouse_installed() -> None:
     )
 
 
-def start_service(module: str, log_file: Path, cwd: str, **env: str) -> subprocess.Popen[bytes]:
-    with log_file.open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", module],
-            env=child_python_environment(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=cwd,
-        )
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -144,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = tempfile.mkdtemp(prefix="onetake-stack-")
     clickhouse = PrivateClickHouse(Path(workdir) / "clickhouse")
     core = CoreStandIn(DEMO_CATALOG, port=args.core_port)
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[subprocess.Popen[str]] = []
     ok = False
     try:
         clickhouse.start()
@@ -155,40 +144,26 @@ def main(argv: list[str] | None = None) -> int:
             "ingest": args.ingest_port or free_port(),
             "reco": args.reco_port or free_port(),
         }
-        common = {
-            "GRPC_HOST": "127.0.0.1",
-            "METRICS_PORT": "0",
-            "CLICKHOUSE_HOST": clickhouse.host,
-            "CLICKHOUSE_PORT": str(clickhouse.port),
-            "CLICKHOUSE_DATABASE": DATABASE,
-        }
-        processes.append(
-            start_service(
-                "analytics_ingest.main",
-                Path(workdir) / "analytics_ingest.log",
-                workdir,
-                **common,
-                GRPC_PORT=str(ports["ingest"]),
-                BATCH_INTERVAL_SEC="0.5",
-            )
-        )
-        processes.append(
-            start_service(
-                "reco_service.main",
-                Path(workdir) / "reco_service.log",
-                workdir,
-                **common,
-                GRPC_PORT=str(ports["reco"]),
-                CORE_API_URL=core.url,
-                TRENDING_REFRESH_SEC="2",
-            )
-        )
+        for module, role, extra in (
+            ("analytics_ingest.main", "ingest", {"BATCH_INTERVAL_SEC": "0.5"}),
+            ("reco_service.main", "reco", {"CORE_API_URL": core.url, "TRENDING_REFRESH_SEC": "2"}),
+        ):
+            with (Path(workdir) / f"{role}.log").open("w") as log:
+                processes.append(
+                    start_service_process(
+                        module,
+                        ports[role],
+                        workdir,
+                        {**clickhouse.service_environment(DATABASE), **extra},
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
         addresses = {role: f"127.0.0.1:{port}" for role, port in ports.items()}
         for role, address in addresses.items():
             if not wait_until_serving(address, 60):
-                log_name = "analytics_ingest.log" if role == "ingest" else "reco_service.log"
                 say(f"{role} did not start; the end of its log:")
-                print((Path(workdir) / log_name).read_text(errors="replace")[-3000:])
+                print((Path(workdir) / f"{role}.log").read_text(errors="replace")[-3000:])
                 return 1
         say(f"analytics_ingest on {addresses['ingest']}, reco_service on {addresses['reco']}")
         say(f"up in {time.monotonic() - started:.1f}s; sending {args.demo_events} demo post views")

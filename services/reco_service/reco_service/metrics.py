@@ -1,10 +1,33 @@
 """Prometheus metrics of the recommendation pipeline."""
 
+import re
+import threading
+
 from prometheus_client import Counter, Gauge, Histogram
+
+# feed_type comes from clients: bound the label values so a client cannot explode cardinality.
+MAX_FEED_TYPE_LABELS = 32
+_FEED_TYPE = re.compile(r"[a-z0-9_]{1,32}")
+_feed_types: set[str] = set()
+_feed_types_lock = threading.Lock()
+
+
+def feed_type_label(feed_type: str) -> str:
+    """The metric label for a feed_type: itself while few are seen, else 'other'."""
+    if not feed_type:
+        return "unspecified"
+    if not _FEED_TYPE.fullmatch(feed_type):
+        return "other"
+    with _feed_types_lock:
+        if feed_type in _feed_types or len(_feed_types) < MAX_FEED_TYPE_LABELS:
+            _feed_types.add(feed_type)
+            return feed_type
+    return "other"
+
 
 REQUEST_SECONDS = Histogram(
     "reco_request_seconds",
-    "GetRecommendations latency by feed_type (empty feed_type is 'unspecified').",
+    "GetRecommendations latency by feed_type ('unspecified', 'other' past 32 distinct values).",
     ["feed_type"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )

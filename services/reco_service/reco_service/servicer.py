@@ -84,7 +84,9 @@ class RecommendationsServicer(reco_pb2_grpc.RecommendationsServicer):
             for item in items:
                 metrics.ITEMS_RETURNED.labels(item.reason).inc()
             elapsed = time.perf_counter() - started
-            metrics.REQUEST_SECONDS.labels(query.feed_type or "unspecified").observe(elapsed)
+            metrics.REQUEST_SECONDS.labels(metrics.feed_type_label(query.feed_type)).observe(
+                elapsed
+            )
             log.info(
                 "recommendations served",
                 extra={

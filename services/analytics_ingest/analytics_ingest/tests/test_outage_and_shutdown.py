@@ -4,7 +4,6 @@ import asyncio
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from analytics_ingest.tests.harness import (
 )
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
-from onetake_testing.processes import child_python_environment
+from onetake_testing.processes import start_service_process
 
 
 def insert_retries() -> float:
@@ -81,36 +80,65 @@ def wait_for_serving_log(process: subprocess.Popen[str]) -> None:
     raise AssertionError("the service never logged that it was serving:\n" + "".join(seen))
 
 
+def start_ingest_process(
+    clickhouse_port: int, database: str, cwd: Path, port: int
+) -> subprocess.Popen[str]:
+    """The real entry point as a child process; only shutdown flushes (huge batch and interval)."""
+    process = start_service_process(
+        "analytics_ingest.main",
+        port,
+        cwd,
+        {
+            **ingest_environment(clickhouse_port, database),
+            "BATCH_SIZE": "100000",
+            "BATCH_INTERVAL_SEC": "3600",
+            "SHUTDOWN_FLUSH_TIMEOUT_SEC": "2",
+        },
+        stderr=subprocess.PIPE,
+    )
+    wait_for_serving_log(process)
+    return process
+
+
+def send_events(port: int, prefix: str, count: int) -> None:
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub: Any = analytics_pb2_grpc.AnalyticsIngestStub(channel)
+        events = [event(f"{prefix}-{i}") for i in range(count)]
+        response = stub.TrackEvents(analytics_pb2.TrackEventsRequest(events=events), timeout=5)
+        assert response.accepted_count == count
+
+
 def test_sigterm_flushes_everything_buffered_and_exits_zero(
     clickhouse: PrivateClickHouse, tmp_path: Path
 ) -> None:
     database = fresh_database()
     port = free_port()
-    env = child_python_environment(
-        **ingest_environment(clickhouse.port, database),
-        GRPC_PORT=str(port),
-        BATCH_SIZE="100000",
-        BATCH_INTERVAL_SEC="3600",  # only shutdown will flush
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analytics_ingest.main"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    process = start_ingest_process(clickhouse.port, database, tmp_path, port)
     try:
-        wait_for_serving_log(process)
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub: Any = analytics_pb2_grpc.AnalyticsIngestStub(channel)
             health: Any = health_pb2_grpc.HealthStub(channel)
             status = health.Check(health_pb2.HealthCheckRequest(), timeout=5).status
             assert status == health_pb2.HealthCheckResponse.SERVING
-            events = [event(f"term-{i}") for i in range(25)]
-            stub.TrackEvents(analytics_pb2.TrackEventsRequest(events=events), timeout=5)
+        send_events(port, "term", 25)
         assert stored_count(clickhouse, database) == 0
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
         assert stored_count(clickhouse, database) == 25
+    finally:
+        process.kill()
+
+
+def test_sigterm_with_clickhouse_away_exits_non_zero_and_says_what_was_lost(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    process = start_ingest_process(free_port(), fresh_database(), tmp_path, port)
+    try:
+        send_events(port, "lost", 7)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 1
+        assert process.stderr is not None
+        records = [json.loads(line) for line in process.stderr if line.startswith("{")]
+        assert any("lost" in r["msg"] and r.get("events") == 7 for r in records)
     finally:
         process.kill()
