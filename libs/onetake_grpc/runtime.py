@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
 
-# Limits every service shares: a request above this size is refused before it is parsed.
+# Limits every service shares: a request above this size is refused before it is parsed, and
+# RPCs beyond this many at once get RESOURCE_EXHAUSTED instead of queueing without bound.
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+MAX_CONCURRENT_RPCS = 1000
 
 
 @dataclass
@@ -139,6 +141,7 @@ async def start(service: GrpcService, settings: ServerSettings) -> RunningServer
         await hook()
     server = grpc.aio.server(
         interceptors=[RpcMetricsInterceptor()],
+        maximum_concurrent_rpcs=MAX_CONCURRENT_RPCS,
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

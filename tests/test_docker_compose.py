@@ -1,6 +1,5 @@
 """docker-compose.yml cannot run here (no registry), so check it against the services' config."""
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -8,27 +7,12 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from analytics_ingest.config import IngestSettings
+from config_probe import SETTINGS_LOADERS as SETTINGS
+from config_probe import RecordingEnvironment
 from reco_service.config import RecoSettings
 
 COMPOSE = yaml.safe_load(Path("docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]
-SETTINGS: dict[str, Callable[[dict[str, str]], Any]] = {
-    "analytics_ingest": IngestSettings.from_environment,
-    "reco_service": RecoSettings.from_environment,
-}
-
-
-class RecordingEnvironment(dict[str, str]):
-    """The variables a settings loader asks for are the ones it understands."""
-
-    def __init__(self, values: dict[str, str]) -> None:
-        super().__init__(values)
-        self.asked: set[str] = set()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.asked.add(key)
-        return super().get(key, default)
 
 
 def published_container_ports(service: dict[str, Any]) -> set[int]:
