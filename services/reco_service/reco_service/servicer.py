@@ -87,7 +87,9 @@ class RecommendationsServicer(reco_pb2_grpc.RecommendationsServicer):
             metrics.REQUEST_SECONDS.labels(metrics.feed_type_label(query.feed_type)).observe(
                 elapsed
             )
-            log.info(
+            # Every request at debug; degraded answers always, with the reason.
+            log.log(
+                logging.INFO if degraded else logging.DEBUG,
                 "recommendations served",
                 extra={
                     "feed_type": query.feed_type,
