@@ -104,6 +104,9 @@ def main() -> int:
                 "3 tags (cached after first)": lambda i: reco_pb2.GetRecommendationsRequest(
                     limit=20, context_tags=rng.sample(TAGS, 3), context_post_id=f"p{i % 100}"
                 ),
+                "3 new tags (Core called)": lambda i: reco_pb2.GetRecommendationsRequest(
+                    limit=20, context_tags=[f"new{i}-{k}" for k in range(3)]
+                ),
                 "no tags, user (seen filter)": lambda i: reco_pb2.GetRecommendationsRequest(
                     limit=20, user_id=f"u{i % 10_000}"
                 ),
