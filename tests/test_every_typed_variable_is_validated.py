@@ -5,8 +5,9 @@ import pytest
 from config_probe import SETTINGS_LOADERS, variables_read
 from onetake_config.errors import ConfigError
 
-# Free-form strings: any value is accepted (hosts, user, database name, password).
+# Free-form strings: any value is accepted (hosts, user, database name, password, a path).
 FREE_FORM = {
+    "INGEST_WAL_DIR",
     "GRPC_HOST",
     "CLICKHOUSE_HOST",
     "CLICKHOUSE_USER",

@@ -131,9 +131,6 @@ class RunningServer:
         log.info("stopped")
         self._stopped.set()
 
-    async def wait_stopped(self) -> None:
-        await self._stopped.wait()
-
 
 async def start(service: GrpcService, settings: ServerSettings) -> RunningServer:
     """Run on_start hooks, bind the port (0 picks a free one) and start serving."""
@@ -172,19 +169,27 @@ async def start(service: GrpcService, settings: ServerSettings) -> RunningServer
 
 
 async def serve_until_signalled(service: GrpcService, settings: ServerSettings) -> bool:
-    """Serve until SIGTERM or SIGINT, then shut down gracefully; True if the stop was clean."""
-    running = await start(service, settings)
+    """Serve until SIGTERM or SIGINT, then shut down gracefully; True if the stop was clean.
+
+    Signal handlers are installed before start-up, so a signal that arrives while the start hooks
+    run (or right after the port opens) still gives a graceful stop.
+    """
     loop = asyncio.get_running_loop()
-    stop_task: list[asyncio.Task[None]] = []
+    stop_requested = asyncio.Event()
 
     def on_signal(signum: int) -> None:
         log.info("signal received", extra={"signal": signal.Signals(signum).name})
-        if not stop_task:
-            stop_task.append(loop.create_task(running.stop()))
+        stop_requested.set()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
-    await running.wait_stopped()
+    try:
+        running = await start(service, settings)
+    except Exception as error:  # a start hook or the port: say why, in one line, and exit 1
+        log.error("cannot start", extra={"error": f"{type(error).__name__}: {error}"})
+        return False
+    await stop_requested.wait()
+    await running.stop()
     return running.clean_stop
 
 

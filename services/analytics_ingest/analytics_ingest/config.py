@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from onetake_config.common import ClickHouseSettings, ServerSettings
 from onetake_config.reader import EnvReader
@@ -25,6 +26,7 @@ class IngestSettings:
     buffer_max_bytes: int
     shutdown_flush_timeout_sec: float  # how long SIGTERM waits for ClickHouse to take the rest
     events_ttl_days: int  # retention on modern ClickHouse; 0 keeps events forever
+    wal_dir: Path | None  # write-ahead log directory; None: acknowledged events live in memory only
 
     @classmethod
     def from_environment(cls, values: Mapping[str, str] | None = None) -> IngestSettings:
@@ -42,6 +44,11 @@ class IngestSettings:
             buffer_max_bytes=env.integer("BUFFER_MAX_MB", 256, 1, 65_536) * 1024 * 1024,
             shutdown_flush_timeout_sec=env.number("SHUTDOWN_FLUSH_TIMEOUT_SEC", 30.0, 0.0, 3600.0),
             events_ttl_days=env.integer("EVENTS_TTL_DAYS", 0, 0, 36_500),
+            wal_dir=(
+                Path(env.string("INGEST_WAL_DIR", "data/ingest-wal"))
+                if env.boolean("INGEST_WAL_ENABLED", True)
+                else None
+            ),
         )
         env.finish()
         return settings

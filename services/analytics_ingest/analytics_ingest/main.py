@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 import grpc
 
-from analytics_ingest.batcher import EventBatcher
+from analytics_ingest.batcher import BatchSink, EventBatcher
 from analytics_ingest.config import IngestSettings
+from analytics_ingest.durability import CheckpointingSink, replay
 from analytics_ingest.servicer import AnalyticsIngestServicer
 from analytics_ingest.validation import EventRow
+from analytics_ingest.wal import WriteAheadLog
 from analytics_ingest.writer import ClickHouseEventWriter
 from onetake_events.clickhouse import DriverSession
 from onetake_grpc.cli import service_main
@@ -28,7 +30,8 @@ VARIABLES_HELP = """\
   SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
   CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
   BATCH_SIZE (1000), BATCH_INTERVAL_SEC (1.0), BUFFER_MAX_EVENTS (200000), BUFFER_MAX_MB (256),
-  SHUTDOWN_FLUSH_TIMEOUT_SEC (30), EVENTS_TTL_DAYS (0 = keep forever)
+  SHUTDOWN_FLUSH_TIMEOUT_SEC (30), EVENTS_TTL_DAYS (0 = keep forever),
+  INGEST_WAL_ENABLED (true), INGEST_WAL_DIR (data/ingest-wal)
 See README.md for details.
 """
 
@@ -44,42 +47,53 @@ def build_service(settings: IngestSettings) -> GrpcService:
         database=settings.clickhouse.database,
         ttl_days=settings.events_ttl_days,
     )
+    wal = WriteAheadLog(settings.wal_dir) if settings.wal_dir is not None else None
+    sink: BatchSink[EventRow] = writer if wal is None else CheckpointingSink(writer, wal)
     batcher: EventBatcher[EventRow] = EventBatcher(
-        writer,
+        sink,
         max_batch_size=settings.batch_size,
         max_batch_interval_sec=settings.batch_interval_sec,
         max_buffered_events=settings.buffer_max_events,
         max_buffered_bytes=settings.buffer_max_bytes,
     )
-    flushing: list[asyncio.Task[None]] = []
+    tasks: dict[str, asyncio.Task[None]] = {}
 
-    async def start_flushing() -> None:
-        flushing.append(asyncio.get_running_loop().create_task(batcher.run()))
+    async def start_pipeline() -> None:
+        loop = asyncio.get_running_loop()
+        tasks["batcher"] = loop.create_task(batcher.run())
+        if wal is not None:
+            recovered = await asyncio.to_thread(wal.open)
+            tasks["wal"] = loop.create_task(wal.run())
+            await replay(recovered, batcher, settings.batch_size)
 
     async def flush_remaining() -> None:
         batcher.close()
         left = batcher.buffered_events
         log.info("flushing buffered events", extra={"events": left})
         try:
-            await asyncio.wait_for(flushing[0], settings.shutdown_flush_timeout_sec)
+            await asyncio.wait_for(tasks["batcher"], settings.shutdown_flush_timeout_sec)
         except TimeoutError:
+            fate = "kept in the write-ahead log for the next start" if wal else "lost"
             log.error(
-                "ClickHouse did not take the buffered events in time; they are lost",
+                f"ClickHouse did not take the buffered events in time; they are {fate}",
                 extra={"events": batcher.buffered_events},
             )
             raise
+        finally:
+            if wal is not None:
+                await wal.close(tasks["wal"])
         log.info("flushed", extra={"events": left})
 
     def register(server: grpc.aio.Server) -> None:
         analytics_pb2_grpc.add_AnalyticsIngestServicer_to_server(
-            AnalyticsIngestServicer(batcher, utc_now), server
+            AnalyticsIngestServicer(batcher, utc_now, wal), server
         )
 
     return GrpcService(
         name="analytics_ingest",
         service_names=[SERVICE_NAME],
         register=register,
-        on_start=[start_flushing],
+        on_start=[start_pipeline],
         on_stop=[flush_remaining],
         readiness=batcher.has_room,
     )

@@ -19,6 +19,7 @@ from analytics_ingest.validation import (
     row_size,
     validate_event,
 )
+from analytics_ingest.wal import WalError, WriteAheadLog
 from onetake_grpc.logs import trace_context
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 
@@ -41,9 +42,30 @@ _REFUSALS = {
 
 
 class AnalyticsIngestServicer(analytics_pb2_grpc.AnalyticsIngestServicer):
-    def __init__(self, batcher: EventBatcher[EventRow], utc_now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        batcher: EventBatcher[EventRow],
+        utc_now: Callable[[], datetime],
+        wal: WriteAheadLog | None = None,
+    ) -> None:
         self._batcher = batcher
         self._utc_now = utc_now  # naive UTC
+        self._wal = wal
+
+    async def _admit(self, rows: list[EventRow], context: Context) -> None:
+        """Buffer the rows and make them durable, or abort the RPC with the reason."""
+        admission = self._batcher.offer(rows, [row_size(row) for row in rows])
+        if admission is not Admission.ACCEPTED:
+            await self._refuse(admission, len(rows), context)
+        if self._wal is not None:
+            try:
+                await self._wal.append(rows)  # same order as offer: nothing runs in between
+            except WalError as error:
+                # Still buffered and will be stored; the client's retry is deduplicated.
+                log.error("write-ahead log failed", extra={"error": str(error)})
+                await context.abort(grpc.StatusCode.UNAVAILABLE, "cannot persist events; retry")
+        metrics.EVENTS_ACCEPTED.inc(len(rows))
+        self._record_buffer()
 
     async def _refuse(self, admission: Admission, count: int, context: Context) -> None:
         code, reason, message = _REFUSALS[admission]
@@ -64,11 +86,7 @@ class AnalyticsIngestServicer(analytics_pb2_grpc.AnalyticsIngestServicer):
                 metrics.EVENTS_REJECTED.labels(error.field).inc()
                 log.info("event rejected", extra={"field": error.field, "reason": error.reason})
                 await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
-            admission = self._batcher.offer([row], [row_size(row)])
-            if admission is not Admission.ACCEPTED:
-                await self._refuse(admission, 1, context)
-            metrics.EVENTS_ACCEPTED.inc()
-            self._record_buffer()
+            await self._admit([row], context)
             return analytics_pb2.TrackEventResponse(accepted=True)
 
     async def TrackEvents(
@@ -101,11 +119,7 @@ class AnalyticsIngestServicer(analytics_pb2_grpc.AnalyticsIngestServicer):
                         )
                     )
             if rows:
-                admission = self._batcher.offer(rows, [row_size(row) for row in rows])
-                if admission is not Admission.ACCEPTED:
-                    await self._refuse(admission, len(rows), context)
-                metrics.EVENTS_ACCEPTED.inc(len(rows))
-                self._record_buffer()
+                await self._admit(rows, context)
             if rejected:
                 log.info(
                     "events rejected",

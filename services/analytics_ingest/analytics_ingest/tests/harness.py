@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +32,7 @@ def ingest_environment(clickhouse_port: int, database: str, **overrides: str) ->
         "CLICKHOUSE_PORT": str(clickhouse_port),
         "CLICKHOUSE_DATABASE": database,
         "SHUTDOWN_GRACE_SEC": "1",
+        "INGEST_WAL_DIR": tempfile.mkdtemp(prefix="ingest-wal-"),
         **overrides,
     }
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from analytics_ingest.config import IngestSettings
@@ -12,6 +14,11 @@ def test_defaults_match_the_documented_values() -> None:
     assert settings.clickhouse.password.value == ""
     assert settings.batch_size == 1000
     assert settings.batch_interval_sec == 1.0
+    assert settings.wal_dir == Path("data/ingest-wal")
+
+
+def test_the_write_ahead_log_can_be_turned_off() -> None:
+    assert IngestSettings.from_environment({"INGEST_WAL_ENABLED": "false"}).wal_dir is None
 
 
 def test_values_from_the_environment_are_parsed() -> None:
