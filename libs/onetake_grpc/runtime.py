@@ -48,6 +48,14 @@ class GrpcService:
     dependencies: Mapping[str, Callable[[], bool]] = field(default_factory=dict)
 
 
+def serving_status(healthy: bool) -> int:
+    return (
+        health_pb2.HealthCheckResponse.SERVING
+        if healthy
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    )
+
+
 class RunningServer:
     """A started server: its bound port, its health servicer, and a way to stop it gracefully."""
 
@@ -71,14 +79,9 @@ class RunningServer:
 
     async def set_serving(self, serving: bool, include_overall: bool = True) -> None:
         """Tell health checkers whether this service can do its job (e.g. a dependency is down)."""
-        status = (
-            health_pb2.HealthCheckResponse.SERVING
-            if serving
-            else health_pb2.HealthCheckResponse.NOT_SERVING
-        )
         names = ("", *self.service.service_names) if include_overall else self.service.service_names
         for name in names:
-            await self.health.set(name, status)
+            await self.health.set(name, serving_status(serving))
 
     def _probes(self) -> dict[str, Callable[[], bool]]:
         probes = {f"dependency/{name}": check for name, check in self.service.dependencies.items()}
@@ -99,12 +102,7 @@ class RunningServer:
                 for name, probe in probes.items():
                     healthy = probe()
                     if last.get(name) != healthy:
-                        status = (
-                            health_pb2.HealthCheckResponse.SERVING
-                            if healthy
-                            else health_pb2.HealthCheckResponse.NOT_SERVING
-                        )
-                        await self.health.set(name, status)
+                        await self.health.set(name, serving_status(healthy))
                         log.info("health changed", extra={"check": name, "healthy": healthy})
                         last[name] = healthy
                 await asyncio.sleep(period_sec)
