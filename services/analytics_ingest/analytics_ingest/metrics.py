@@ -21,3 +21,11 @@ INSERT_RETRIES = Counter(
     "ingest_insert_retries_total", "Failed insert attempts that will be retried.", ["error"]
 )
 CLICKHOUSE_UP = Gauge("ingest_clickhouse_up", "1 if the last ClickHouse insert succeeded.")
+WAL_WRITE_SECONDS = Histogram(
+    "ingest_wal_write_seconds",
+    "Duration of one group commit (write + fsync) to the write-ahead log.",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
+)
+WAL_UNSTORED_EVENTS = Gauge(
+    "ingest_wal_unstored_events", "Events in the write-ahead log that ClickHouse has not stored."
+)

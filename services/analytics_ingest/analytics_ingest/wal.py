@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from analytics_ingest import metrics
 from analytics_ingest.validation import EventRow
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ class WriteAheadLog:
             if self._pending:
                 batch, self._pending = self._pending, []
                 data = b"".join(chunk for chunk, _, _ in batch)
+                started = time.perf_counter()
                 try:
                     await asyncio.to_thread(self._write, data, batch[-1][1])
                 except OSError as error:
@@ -183,9 +185,11 @@ class WriteAheadLog:
                         if not future.done():
                             future.set_exception(failure)
                 else:
+                    metrics.WAL_WRITE_SECONDS.observe(time.perf_counter() - started)
                     for _, _, future in batch:
                         if not future.done():
                             future.set_result(None)
+            metrics.WAL_UNSTORED_EVENTS.set(self.accepted_through - self._stored_through)
             if not self._pending:
                 await asyncio.to_thread(self._delete_stored_segments, self._stored_through)
             if closing and not self._pending:
