@@ -77,10 +77,9 @@ class RunningServer:
         self._readiness_task: asyncio.Task[None] | None = None
         self.clean_stop = True  # False when an on_stop hook failed
 
-    async def set_serving(self, serving: bool, include_overall: bool = True) -> None:
-        """Tell health checkers whether this service can do its job (e.g. a dependency is down)."""
-        names = ("", *self.service.service_names) if include_overall else self.service.service_names
-        for name in names:
+    async def set_serving(self, serving: bool) -> None:
+        """Report the server ("") and every service name as SERVING or NOT_SERVING."""
+        for name in ("", *self.service.service_names):
             await self.health.set(name, serving_status(serving))
 
     def _probes(self) -> dict[str, Callable[[], bool]]:
