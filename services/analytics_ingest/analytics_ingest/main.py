@@ -96,6 +96,7 @@ def build_service(settings: IngestSettings) -> GrpcService:
         on_start=[start_pipeline],
         on_stop=[flush_remaining],
         readiness=batcher.has_room,
+        dependencies={"clickhouse": lambda: writer.last_insert_ok},
     )
 
 

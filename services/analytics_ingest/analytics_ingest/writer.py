@@ -37,6 +37,7 @@ class ClickHouseEventWriter:
         self._backoff = backoff or Backoff()
         self._session: ClickHouseSession | None = None
         self._schema_ready = False
+        self.last_insert_ok = True  # until an insert fails: nothing says ClickHouse is away
 
     def _insert(self, columns: Sequence[Sequence[object]]) -> None:
         if self._session is None:
@@ -67,6 +68,7 @@ class ClickHouseEventWriter:
                 delay = self._backoff.delay(attempt)
                 metrics.INSERT_RETRIES.labels(type(error).__name__).inc()
                 metrics.CLICKHOUSE_UP.set(0)
+                self.last_insert_ok = False
                 log.warning(
                     "insert failed; will retry",
                     extra={
@@ -83,6 +85,7 @@ class ClickHouseEventWriter:
             metrics.BATCHES_WRITTEN.inc()
             metrics.ROWS_WRITTEN.inc(len(batch))
             metrics.CLICKHOUSE_UP.set(1)
+            self.last_insert_ok = True
             if attempt:
                 log.info("insert succeeded after retries", extra={"attempts": attempt + 1})
             return

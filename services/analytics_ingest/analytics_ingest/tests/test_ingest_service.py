@@ -171,7 +171,7 @@ def test_track_events_refuses_an_empty_or_oversized_call(clickhouse: PrivateClic
 def test_full_buffer_answers_resource_exhausted_and_reports_not_ready() -> None:
     dead_clickhouse_port = free_port()  # nothing listens there: the buffer can only fill up
 
-    async def scenario() -> tuple[list[bool], grpc.StatusCode, int]:
+    async def scenario() -> tuple[list[bool], grpc.StatusCode, int, int]:
         settings = {
             "BATCH_SIZE": "2",
             "BUFFER_MAX_EVENTS": "4",
@@ -185,9 +185,15 @@ def test_full_buffer_answers_resource_exhausted_and_reports_not_ready() -> None:
             with pytest.raises(grpc.aio.AioRpcError) as raised:
                 await ingest.stub.TrackEvent(event("e-overflow"), timeout=5)
             await asyncio.sleep(1.5)  # readiness is polled every second
-            return accepted, raised.value.code(), await ingest.service_health()
+            return (
+                accepted,
+                raised.value.code(),
+                await ingest.service_health(),
+                await ingest.served.health("dependency/clickhouse"),
+            )
 
-    accepted, code, health = asyncio.run(scenario())
+    accepted, code, health, clickhouse_health = asyncio.run(scenario())
     assert accepted == [True] * 4
     assert code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert health == health_pb2.HealthCheckResponse.NOT_SERVING
+    assert clickhouse_health == health_pb2.HealthCheckResponse.NOT_SERVING
