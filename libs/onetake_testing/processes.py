@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -39,3 +41,20 @@ def start_service_process(
         stderr=stderr,
         text=True,
     )
+
+
+def wait_for_serving_log(process: subprocess.Popen[str], timeout_sec: float = 30.0) -> int:
+    """Read the child's JSON log (stderr) until the runtime's "serving" line; return the port."""
+    assert process.stderr is not None, "start the process with stderr=subprocess.PIPE"
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout_sec
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if line.startswith("{"):
+            record = json.loads(line)
+            if record.get("msg") == "serving":
+                return int(record["address"].rsplit(":", 1)[1])
+    raise AssertionError("the service never logged that it was serving:\n" + "".join(seen))

@@ -1,9 +1,7 @@
 import asyncio
-import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from onetake_grpc.runtime import start
 from onetake_grpc.tests.demo_server import SETTINGS, demo_service
-from onetake_testing.processes import child_python_environment
+from onetake_testing.processes import child_python_environment, wait_for_serving_log
 
 HealthStatus = health_pb2.HealthCheckResponse
 
@@ -84,19 +82,6 @@ def test_stop_tells_watchers_not_serving_before_closing() -> None:
     assert asyncio.run(scenario()) == [HealthStatus.SERVING, HealthStatus.NOT_SERVING]
 
 
-def read_bound_port(process: subprocess.Popen[str]) -> int:
-    assert process.stderr is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        record = json.loads(line)
-        if record["msg"] == "serving":
-            return int(record["address"].rsplit(":", 1)[1])
-    raise AssertionError("the demo server never logged that it was serving")
-
-
 def test_sigterm_runs_stop_hooks_and_exits_zero(tmp_path: Path) -> None:
     marker = tmp_path / "marker"
     env = child_python_environment()
@@ -107,7 +92,7 @@ def test_sigterm_runs_stop_hooks_and_exits_zero(tmp_path: Path) -> None:
         env=env,
     )
     try:
-        port = read_bound_port(process)
+        port = wait_for_serving_log(process)
         assert asyncio.run(check_health(port)) == HealthStatus.SERVING
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0

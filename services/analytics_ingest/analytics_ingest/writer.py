@@ -40,21 +40,13 @@ class ClickHouseEventWriter:
         self.last_insert_ok = True  # until an insert fails: nothing says ClickHouse is away
 
     def _insert(self, columns: Sequence[Sequence[object]]) -> None:
+        # One session for good: after a failure the driver disconnects and reconnects on next use.
         if self._session is None:
             self._session = self._connect()
         if not self._schema_ready:
             ensure_schema(self._session, self._database, self._ttl_days)
             self._schema_ready = True
         self._session.insert_columns(f"{self._database}.{EVENTS_TABLE}", EVENT_COLUMNS, columns)
-
-    def _drop_session(self) -> None:
-        session, self._session = self._session, None
-        disconnect = getattr(session, "disconnect", None)
-        if disconnect is not None:
-            try:
-                disconnect()
-            except Exception:
-                log.debug("disconnect after a failed insert failed too", exc_info=True)
 
     async def write(self, batch: Sequence[EventRow]) -> None:
         columns = list(zip(*batch, strict=True))
@@ -78,7 +70,6 @@ class ClickHouseEventWriter:
                         "error": f"{type(error).__name__}: {error}"[:300],
                     },
                 )
-                await asyncio.to_thread(self._drop_session)
                 await asyncio.sleep(delay)
                 continue
             metrics.INSERT_SECONDS.observe(time.perf_counter() - started)

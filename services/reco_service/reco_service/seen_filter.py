@@ -37,16 +37,13 @@ class SeenPostsFilter:
         self._local = threading.local()  # one driver connection per worker thread
 
     def _query(self, user_id: str) -> set[str]:
+        # After a failure the driver disconnects itself and reconnects on the next query.
         session: ClickHouseSession | None = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = self._connect()
-        try:
-            return posts_viewed_by_user(
-                session, self._database, user_id, self._window_hours, MAX_SEEN_POSTS
-            )
-        except Exception:
-            self._local.session = None
-            raise
+        return posts_viewed_by_user(
+            session, self._database, user_id, self._window_hours, MAX_SEEN_POSTS
+        )
 
     async def seen_by(self, user_id: str) -> set[str] | None:
         """The user's viewed posts, or None when they could not be read in time."""

@@ -60,7 +60,9 @@ class TrendingCache:
         try:
             self.lists = await asyncio.wait_for(asyncio.to_thread(self._query), timeout_sec)
         except Exception as error:  # driver errors, timeouts, a missing table before any ingest
-            self._session = None  # reconnect next time
+            # A timed-out query may still be running in its thread: the next refresh must not
+            # share that driver connection, so it gets a new one.
+            self._session = None
             self.last_refresh_ok = False
             metrics.TRENDING_REFRESH_FAILURES.inc()
             log.warning(

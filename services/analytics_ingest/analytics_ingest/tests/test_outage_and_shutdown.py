@@ -22,7 +22,7 @@ from analytics_ingest.tests.harness import (
 )
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
-from onetake_testing.processes import start_service_process
+from onetake_testing.processes import start_service_process, wait_for_serving_log
 
 
 def insert_retries() -> float:
@@ -64,20 +64,6 @@ def test_clickhouse_outage_under_traffic_loses_and_duplicates_nothing(
     assert insert_retries() > retries_before  # the outage really made inserts fail
     assert accepted == rounds * per_round
     assert stored_count(clickhouse, database) == accepted
-
-
-def wait_for_serving_log(process: subprocess.Popen[str]) -> None:
-    assert process.stderr is not None
-    seen: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if line.startswith("{") and json.loads(line).get("msg") == "serving":
-            return
-    raise AssertionError("the service never logged that it was serving:\n" + "".join(seen))
 
 
 def start_ingest_process(

@@ -2,7 +2,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from analytics_ingest.validation import EventValidationError, validate_event
+from analytics_ingest.validation import EventRow, EventValidationError, validate_event
+from onetake_events.schema import EVENT_COLUMNS
 from onetake_proto.analytics.v1 import analytics_pb2
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, 123000)
@@ -94,3 +95,7 @@ def test_limits_are_inclusive() -> None:
         valid_request(event_id="x" * 64, ts=NOW_MS + 10 * 60 * 1000, route="/" * 512), NOW
     )
     assert len(row.event_id) == 64
+
+
+def test_rows_carry_the_columns_in_the_order_the_writer_inserts_them() -> None:
+    assert EventRow._fields == EVENT_COLUMNS
