@@ -37,6 +37,9 @@ class CoreStandIn:
     port: int = 0
     behaviour: CoreBehaviour = field(default_factory=CoreBehaviour)
     requests: list[SeenRequest] = field(default_factory=list)
+    most_in_flight: int = 0  # the most requests it was answering at one time
+    _in_flight: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -57,10 +60,22 @@ class CoreStandIn:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 tag = parse_qs(parts.query).get("tag", [""])[0]
-                standin.requests.append(SeenRequest(parts.path, tag, dict(self.headers.items())))
+                with standin._lock:
+                    standin.requests.append(
+                        SeenRequest(parts.path, tag, dict(self.headers.items()))
+                    )
+                    standin._in_flight += 1
+                    standin.most_in_flight = max(standin.most_in_flight, standin._in_flight)
+                try:
+                    self._answer(parts.path, tag)
+                finally:
+                    with standin._lock:
+                        standin._in_flight -= 1
+
+            def _answer(self, path: str, tag: str) -> None:
                 if standin.behaviour.delay_sec:
                     time.sleep(standin.behaviour.delay_sec)
-                if parts.path != "/api/posts":
+                if path != "/api/posts":
                     self._reply(404, {"error": "not found"})
                 elif standin.behaviour.status != 200:
                     self._reply(standin.behaviour.status, {"error": "failing on purpose"})
