@@ -14,6 +14,7 @@ class ServerSettings:
     metrics_port: int  # 0 disables the Prometheus endpoint
     log_level: str
     shutdown_grace_sec: float
+    dependency_check_sec: float  # a dependency unused this long gets a health check
 
     @classmethod
     def read(cls, env: EnvReader, default_port: int, default_metrics_port: int) -> ServerSettings:
@@ -25,6 +26,7 @@ class ServerSettings:
                 "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")
             ),
             shutdown_grace_sec=env.number("SHUTDOWN_GRACE_SEC", 10.0, 0.0, 300.0),
+            dependency_check_sec=env.number("DEPENDENCY_CHECK_SEC", 10.0, 0.1, 3600.0),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from clickhouse_driver import Client
@@ -57,6 +57,19 @@ class DriverSession:
 
     def disconnect(self) -> None:
         self._client.disconnect()
+
+
+class ServerCheck:
+    """A blocking "is the server usable?" check, with a session of its own (one thread each)."""
+
+    def __init__(self, connect: Callable[[], ClickHouseSession]) -> None:
+        self._connect = connect
+        self._session: ClickHouseSession | None = None
+
+    def __call__(self) -> None:
+        if self._session is None:
+            self._session = self._connect()
+        self._session.query("SELECT 1")
 
 
 def server_flavor(session: ClickHouseSession) -> ServerFlavor:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +26,15 @@ class Served:
         stub: Any = health_pb2_grpc.HealthStub(self.channel)
         request = health_pb2.HealthCheckRequest(service=name)
         return int((await stub.Check(request, timeout=5)).status)
+
+    async def health_once_settled(self, name: str, expected: int, within_sec: float = 10.0) -> int:
+        """Poll `name` until it reports `expected` or `within_sec` passed; the last status seen.
+
+        Health is updated by a poller, so a change shows a moment after its cause."""
+        deadline = time.monotonic() + within_sec
+        while (status := await self.health(name)) != expected and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        return status
 
 
 @asynccontextmanager

@@ -17,7 +17,12 @@ from onetake_grpc.logs import configure_logging
 from onetake_grpc.runtime import GrpcService, serve_until_signalled
 
 SETTINGS = ServerSettings(
-    host="127.0.0.1", port=0, metrics_port=0, log_level="info", shutdown_grace_sec=2.0
+    host="127.0.0.1",
+    port=0,
+    metrics_port=0,
+    log_level="info",
+    shutdown_grace_sec=2.0,
+    dependency_check_sec=10.0,
 )
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import grpc
 
+from analytics_ingest import metrics
 from analytics_ingest.batcher import BatchSink, EventBatcher
 from analytics_ingest.config import IngestSettings
 from analytics_ingest.durability import CheckpointingSink, replay
@@ -16,8 +17,9 @@ from analytics_ingest.servicer import AnalyticsIngestServicer
 from analytics_ingest.validation import EventRow
 from analytics_ingest.wal import WriteAheadLog
 from analytics_ingest.writer import ClickHouseEventWriter
-from onetake_events.clickhouse import DriverSession
+from onetake_events.clickhouse import DriverSession, ServerCheck
 from onetake_grpc.cli import service_main
+from onetake_grpc.dependency import DependencyStatus
 from onetake_grpc.runtime import GrpcService
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 
@@ -27,8 +29,9 @@ SERVICE_NAME = analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsIngest"].full
 
 VARIABLES_HELP = """\
   GRPC_HOST (0.0.0.0), GRPC_PORT (50051), METRICS_PORT (9101, 0 = off), LOG_LEVEL (info),
-  SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
-  CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
+  SHUTDOWN_GRACE_SEC (10), DEPENDENCY_CHECK_SEC (10), CLICKHOUSE_HOST (localhost),
+  CLICKHOUSE_PORT (9000), CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD,
+  CLICKHOUSE_DATABASE (onetake),
   BATCH_SIZE (1000), BATCH_INTERVAL_SEC (1.0), BUFFER_MAX_EVENTS (200000), BUFFER_MAX_MB (256),
   SHUTDOWN_FLUSH_TIMEOUT_SEC (30), EVENTS_TTL_DAYS (0 = keep forever),
   INGEST_WAL_ENABLED (true), INGEST_WAL_DIR (data/ingest-wal)
@@ -42,10 +45,17 @@ def utc_now() -> datetime:
 
 def build_service(settings: IngestSettings) -> GrpcService:
     """The one place that wires the real adapters into the pipeline."""
+    clickhouse = DependencyStatus(
+        "clickhouse",
+        ServerCheck(lambda: DriverSession(settings.clickhouse, timeout_sec=5.0)),
+        idle_after_sec=settings.server.dependency_check_sec,
+    )
+    metrics.CLICKHOUSE_UP.set_function(lambda: float(clickhouse.healthy))
     writer = ClickHouseEventWriter(
         connect=lambda: DriverSession(settings.clickhouse),
         database=settings.clickhouse.database,
         ttl_days=settings.events_ttl_days,
+        report_outcome=clickhouse.record,
     )
     wal = WriteAheadLog(settings.wal_dir) if settings.wal_dir is not None else None
     sink: BatchSink[EventRow] = writer if wal is None else CheckpointingSink(writer, wal)
@@ -61,12 +71,14 @@ def build_service(settings: IngestSettings) -> GrpcService:
     async def start_pipeline() -> None:
         loop = asyncio.get_running_loop()
         tasks["batcher"] = loop.create_task(batcher.run())
+        tasks["clickhouse_check"] = loop.create_task(clickhouse.watch())
         if wal is not None:
             recovered = await asyncio.to_thread(wal.open)
             tasks["wal"] = loop.create_task(wal.run())
             await replay(recovered, batcher, settings.batch_size)
 
     async def flush_remaining() -> None:
+        tasks["clickhouse_check"].cancel()
         batcher.close()
         left = batcher.buffered_events
         log.info("flushing buffered events", extra={"events": left})
@@ -96,7 +108,7 @@ def build_service(settings: IngestSettings) -> GrpcService:
         on_start=[start_pipeline],
         on_stop=[flush_remaining],
         readiness=batcher.has_room,
-        dependencies={"clickhouse": lambda: writer.last_insert_ok},
+        dependencies={"clickhouse": lambda: clickhouse.healthy},
     )
 
 

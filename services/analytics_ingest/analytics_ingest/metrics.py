@@ -20,7 +20,9 @@ INSERT_SECONDS = Histogram(
 INSERT_RETRIES = Counter(
     "ingest_insert_retries_total", "Failed insert attempts that will be retried.", ["error"]
 )
-CLICKHOUSE_UP = Gauge("ingest_clickhouse_up", "1 if the last ClickHouse insert succeeded.")
+CLICKHOUSE_UP = Gauge(
+    "ingest_clickhouse_up", "1 if the last ClickHouse insert (or check, while idle) succeeded."
+)
 WAL_WRITE_SECONDS = Histogram(
     "ingest_wal_write_seconds",
     "Duration of one group commit (write + fsync) to the write-ahead log.",

@@ -30,6 +30,7 @@ class ClickHouseEventWriter:
         database: str,
         ttl_days: int = 0,
         backoff: Backoff | None = None,
+        report_outcome: Callable[[bool], None] = lambda ok: None,  # feeds health
     ) -> None:
         self._connect = connect
         self._database = database
@@ -37,7 +38,7 @@ class ClickHouseEventWriter:
         self._backoff = backoff or Backoff()
         self._session: ClickHouseSession | None = None
         self._schema_ready = False
-        self.last_insert_ok = True  # until an insert fails: nothing says ClickHouse is away
+        self._report_outcome = report_outcome
 
     def _insert(self, columns: Sequence[Sequence[object]]) -> None:
         # One session for good: after a failure the driver disconnects and reconnects on next use.
@@ -59,8 +60,7 @@ class ClickHouseEventWriter:
                 attempt += 1
                 delay = self._backoff.delay(attempt)
                 metrics.INSERT_RETRIES.labels(type(error).__name__).inc()
-                metrics.CLICKHOUSE_UP.set(0)
-                self.last_insert_ok = False
+                self._report_outcome(False)
                 log.warning(
                     "insert failed; will retry",
                     extra={
@@ -75,8 +75,7 @@ class ClickHouseEventWriter:
             metrics.INSERT_SECONDS.observe(time.perf_counter() - started)
             metrics.BATCHES_WRITTEN.inc()
             metrics.ROWS_WRITTEN.inc(len(batch))
-            metrics.CLICKHOUSE_UP.set(1)
-            self.last_insert_ok = True
+            self._report_outcome(True)
             if attempt:
                 log.info("insert succeeded after retries", extra={"attempts": attempt + 1})
             return

@@ -2,7 +2,8 @@
 
 Pooled HTTP session, explicit connect/read timeouts, one request per tag run concurrently on a
 thread pool, a short per-tag cache, and a circuit breaker. It never raises: a tag whose posts
-could not be read contributes nothing, and the caller learns why from `TagPosts.ok`.
+could not be read contributes nothing, and the caller learns why from `TagPosts.ok`. `health`
+knows whether Core answers, from real calls or, while there are none, from a small check request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import requests
 from requests.adapters import HTTPAdapter
 
+from onetake_grpc.dependency import DependencyStatus
 from reco_service import metrics
 from reco_service.circuit_breaker import CircuitBreaker
 from reco_service.config import CoreApiSettings
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 POSTS_PER_TAG = 100
 TRACE_HEADER = "X-Trace-Id"
+HEALTH_CHECK_TAG = "onetake-health-check"  # asked for with limit=1 while Core is otherwise idle
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,12 @@ def parse_posts(body: object) -> tuple[CorePost, ...]:
 
 
 class CoreApiClient:
-    def __init__(self, settings: CoreApiSettings, max_concurrency: int = 16) -> None:
+    def __init__(
+        self,
+        settings: CoreApiSettings,
+        check_when_idle_sec: float = 10.0,
+        max_concurrency: int = 16,
+    ) -> None:
         self._settings = settings
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max_concurrency, max_retries=0)
@@ -74,15 +82,16 @@ class CoreApiClient:
             settings.cache_ttl_sec, max_entries=10_000
         )
         self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_reset_sec)
+        self.health = DependencyStatus("core", self.check, idle_after_sec=check_when_idle_sec)
 
-    def _fetch(self, tag: str, trace_id: str) -> tuple[CorePost, ...]:
+    def _fetch(self, tag: str, trace_id: str, limit: int = POSTS_PER_TAG) -> tuple[CorePost, ...]:
         """Blocking GET of one tag; raises CoreUnavailableError on anything but a usable answer."""
         headers = {TRACE_HEADER: trace_id} if trace_id else {}
         started = time.perf_counter()
         try:
             response = self._session.get(
                 f"{self._settings.url}/api/posts",
-                params={"tag": tag, "limit": str(POSTS_PER_TAG)},  # requests URL-encodes them
+                params={"tag": tag, "limit": str(limit)},  # requests URL-encodes them
                 headers=headers,
                 timeout=(self._settings.connect_timeout_sec, self._settings.read_timeout_sec),
             )
@@ -115,13 +124,26 @@ class CoreApiClient:
             posts = self._fetch(tag, trace_id)
         except CoreUnavailableError as error:
             self.breaker.record_failure()
+            self.health.record(False)
             metrics.CORE_CALLS.labels("failed").inc()
             log.warning("Core call failed", extra={"tag": tag, "error": str(error)})
             return TagPosts(tag, (), ok=False)
         self.breaker.record_success()
+        self.health.record(True)
         metrics.CORE_CALLS.labels("ok").inc()
         self._cache.put(tag, posts)
         return TagPosts(tag, posts, ok=True)
+
+    def check(self) -> None:
+        """Blocking health check: raises when Core does not answer. It feeds the circuit breaker
+        too, so a Core that died while idle costs the first requests nothing, and one that came
+        back is used again without waiting for the breaker's reset time."""
+        try:
+            self._fetch(HEALTH_CHECK_TAG, "", limit=1)
+        except CoreUnavailableError:
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
 
     async def posts_by_tags(self, tags: Sequence[str], trace_id: str = "") -> list[TagPosts]:
         """One TagPosts per tag, fetched concurrently; never raises, never waits past timeouts."""

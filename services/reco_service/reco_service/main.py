@@ -21,8 +21,9 @@ SERVICE_NAME = reco_pb2.DESCRIPTOR.services_by_name["Recommendations"].full_name
 
 VARIABLES_HELP = """\
   GRPC_HOST (0.0.0.0), GRPC_PORT (50052), METRICS_PORT (9102, 0 = off), LOG_LEVEL (info),
-  SHUTDOWN_GRACE_SEC (10), CLICKHOUSE_HOST (localhost), CLICKHOUSE_PORT (9000),
-  CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (onetake),
+  SHUTDOWN_GRACE_SEC (10), DEPENDENCY_CHECK_SEC (10), CLICKHOUSE_HOST (localhost),
+  CLICKHOUSE_PORT (9000), CLICKHOUSE_USER (default), CLICKHOUSE_PASSWORD,
+  CLICKHOUSE_DATABASE (onetake),
   CORE_API_URL (http://localhost:8000), CORE_CONNECT_TIMEOUT_SEC (0.3),
   CORE_READ_TIMEOUT_SEC (0.5), CORE_CACHE_TTL_SEC (30), CORE_BREAKER_FAILURES (5),
   CORE_BREAKER_RESET_SEC (10), TRENDING_REFRESH_SEC (30), TRENDING_SIZE (500),
@@ -39,7 +40,7 @@ def build_service(settings: RecoSettings) -> GrpcService:
         return DriverSession(settings.clickhouse, timeout_sec=settings.trending.query_timeout_sec)
 
     database = settings.clickhouse.database
-    core = CoreApiClient(settings.core)
+    core = CoreApiClient(settings.core, check_when_idle_sec=settings.server.dependency_check_sec)
     trending = TrendingCache(connect, database, settings.trending.list_size)
     seen = (
         SeenPostsFilter(connect, database, settings.seen.window_hours, settings.seen.timeout_sec)
@@ -51,11 +52,13 @@ def build_service(settings: RecoSettings) -> GrpcService:
     async def start_background_work() -> None:
         # One refresh before serving, so a healthy ClickHouse gives trending from the first call.
         await trending.refresh(settings.trending.query_timeout_sec)
+        loop = asyncio.get_running_loop()
         background.append(
-            asyncio.get_running_loop().create_task(
+            loop.create_task(
                 trending.run(settings.trending.refresh_sec, settings.trending.query_timeout_sec)
             )
         )
+        background.append(loop.create_task(core.health.watch()))
 
     async def stop_background_work() -> None:
         for task in background:
@@ -76,7 +79,7 @@ def build_service(settings: RecoSettings) -> GrpcService:
         on_start=[start_background_work],
         on_stop=[stop_background_work],
         dependencies={
-            "core": lambda: not core.breaker.is_open,
+            "core": lambda: core.health.healthy,
             "clickhouse": lambda: trending.last_refresh_ok,
         },
     )

@@ -24,6 +24,9 @@ from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.processes import start_service_process, wait_for_serving_log
 
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
 
 def insert_retries() -> float:
     return sum(
@@ -64,6 +67,35 @@ def test_clickhouse_outage_under_traffic_loses_and_duplicates_nothing(
     assert insert_retries() > retries_before  # the outage really made inserts fail
     assert accepted == rounds * per_round
     assert stored_count(clickhouse, database) == accepted
+
+
+def clickhouse_up_gauge() -> float:
+    (metric,) = metrics.CLICKHOUSE_UP.collect()
+    return float(metric.samples[0].value)
+
+
+def test_an_idle_service_reports_clickhouse_going_away_and_coming_back(
+    clickhouse: PrivateClickHouse,
+) -> None:
+    async def scenario() -> tuple[int, int, float, int]:
+        overrides = {"DEPENDENCY_CHECK_SEC": "0.2"}
+        async with running_ingest(clickhouse.port, fresh_database(), **overrides) as ingest:
+            health = ingest.served.health_once_settled
+            before = await health("dependency/clickhouse", SERVING)
+            await asyncio.to_thread(clickhouse.kill)  # no event is sent: only checks can tell
+            try:
+                while_away = await health("dependency/clickhouse", NOT_SERVING)
+                gauge_while_away = clickhouse_up_gauge()
+            finally:
+                await asyncio.to_thread(clickhouse.start)
+            after = await health("dependency/clickhouse", SERVING, within_sec=20)
+            return before, while_away, gauge_while_away, after
+
+    before, while_away, gauge_while_away, after = asyncio.run(scenario())
+    assert before == SERVING
+    assert while_away == NOT_SERVING
+    assert gauge_while_away == 0.0
+    assert after == SERVING
 
 
 def start_ingest_process(

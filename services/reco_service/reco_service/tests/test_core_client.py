@@ -8,7 +8,7 @@ import pytest
 
 from onetake_testing.core_standin import CoreBehaviour, CoreStandIn
 from reco_service.config import CoreApiSettings
-from reco_service.core_client import CoreApiClient, TagPosts
+from reco_service.core_client import HEALTH_CHECK_TAG, CoreApiClient, CoreUnavailableError, TagPosts
 
 CATALOG = {
     "p1": ["python", "c++ & rust"],
@@ -99,3 +99,22 @@ def test_failing_core_opens_the_circuit_and_then_is_not_called(core: CoreStandIn
 def test_unknown_tag_is_an_empty_list_not_a_failure(core: CoreStandIn) -> None:
     result = fetch(client_for(core), ["no-such-tag"])
     assert result[0].ok and result[0].posts == ()
+
+
+def test_health_check_asks_core_for_the_check_tag_only(core: CoreStandIn) -> None:
+    client_for(core).check()
+    assert [(r.path, r.tag) for r in core.requests] == [("/api/posts", HEALTH_CHECK_TAG)]
+
+
+def test_failed_health_checks_open_the_circuit_and_a_good_one_closes_it(
+    core: CoreStandIn,
+) -> None:
+    client = client_for(core, breaker_failures=2)
+    core.behaviour = CoreBehaviour(status=503)
+    for _ in range(2):
+        with pytest.raises(CoreUnavailableError):
+            client.check()
+    assert client.breaker.is_open
+    core.behaviour = CoreBehaviour()
+    client.check()
+    assert not client.breaker.is_open

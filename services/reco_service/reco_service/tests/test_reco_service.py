@@ -10,6 +10,7 @@ from grpc_health.v1 import health_pb2
 
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.core_standin import CoreBehaviour, CoreStandIn
+from reco_service.core_client import HEALTH_CHECK_TAG
 from reco_service.tests.harness import running_reco, seeded_database
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -86,7 +87,8 @@ def test_similar_by_tags_come_first_with_the_documented_scores(
         ("hot", 3.0, "trending_views_24h"),
         ("warm", 2.0, "trending_views_24h"),
     ]
-    assert {r.headers.get("X-Trace-Id") for r in core.requests} == {"t-9"}
+    tag_lookups = [r for r in core.requests if r.tag != HEALTH_CHECK_TAG]
+    assert {r.headers.get("X-Trace-Id") for r in tag_lookups} == {"t-9"}
 
 
 def test_context_post_and_excluded_ids_are_never_returned(
@@ -177,6 +179,26 @@ def test_core_trouble_still_answers_fast_with_trending(
     assert items == TRENDING_ONLY
     assert elapsed < 1.0
     assert core_health == NOT_SERVING
+
+
+def test_core_health_is_checked_while_no_request_needs_core(
+    clickhouse: PrivateClickHouse, database: str, core: CoreStandIn
+) -> None:
+    core.stop()  # dead before reco starts; no request with tags will tell reco
+
+    async def scenario() -> tuple[int, int]:
+        async with running_reco(
+            clickhouse.port, database, core.url, DEPENDENCY_CHECK_SEC="0.2", **FAST_CORE
+        ) as reco:
+            while_down = await reco.served.health_once_settled("dependency/core", NOT_SERVING)
+            core.start()  # the same port again
+            after_return = await reco.served.health_once_settled("dependency/core", SERVING)
+            return while_down, after_return
+
+    while_down, after_return = asyncio.run(scenario())
+    assert while_down == NOT_SERVING
+    assert after_return == SERVING
+    assert {r.tag for r in core.requests} == {HEALTH_CHECK_TAG}
 
 
 def test_both_dependencies_down_answers_ok_and_empty() -> None:
