@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from onetake_config.common import ServerSettings
 from onetake_config.errors import ConfigError
-from onetake_grpc.healthcheck import probe
+from onetake_grpc.healthcheck import SERVING, health_status
 from onetake_grpc.runtime import GrpcService, run_service
 
 ENV_HELP = """\
@@ -53,7 +53,8 @@ def service_main(
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
     if args.health_check:
-        healthy = probe(f"127.0.0.1:{settings.server.port}")
-        print("SERVING" if healthy else "NOT SERVING")
-        return 0 if healthy else 1
+        address = f"127.0.0.1:{settings.server.port}"
+        status = health_status(address)
+        print(f"{address}: {status}")
+        return 0 if status == SERVING else 1
     return run_service(build_service(settings), settings.server)

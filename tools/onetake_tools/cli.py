@@ -17,7 +17,7 @@ from typing import Any
 
 import grpc
 
-from onetake_grpc.healthcheck import probe
+from onetake_grpc.healthcheck import SERVING, health_status
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 
@@ -82,9 +82,9 @@ def recommend(args: argparse.Namespace) -> int:
 
 
 def health(args: argparse.Namespace) -> int:
-    healthy = probe(args.address, args.service, timeout_sec=args.timeout)
-    print(f"{args.address} {args.service or '(server)'}: {'SERVING' if healthy else 'NOT SERVING'}")
-    return 0 if healthy else 1
+    status = health_status(args.address, args.service, timeout_sec=args.timeout)
+    print(f"{args.address} {args.service or '(server)'}: {status}")
+    return 0 if status == SERVING else 1
 
 
 def parser() -> argparse.ArgumentParser:

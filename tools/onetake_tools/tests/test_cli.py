@@ -62,6 +62,19 @@ def test_recommend_prints_a_table_even_when_empty(capsys: pytest.CaptureFixture[
 
 def test_health_tells_which_dependency_is_down(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli_against_reco("health") == 0
-    assert "SERVING" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith("(server): SERVING\n")
     assert run_cli_against_reco("health", "--service", "dependency/clickhouse") == 1
-    assert "NOT SERVING" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith("dependency/clickhouse: NOT_SERVING\n")
+
+
+def test_health_tells_an_unknown_name_from_a_down_dependency(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_cli_against_reco("health", "--service", "dependency/nonsense") == 1
+    assert capsys.readouterr().out.endswith("dependency/nonsense: UNKNOWN_SERVICE\n")
+
+
+def test_health_says_when_nothing_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    nothing_there = f"127.0.0.1:{free_port()}"
+    assert main(["--timeout", "1", "health", "--address", nothing_there]) == 1
+    assert capsys.readouterr().out == f"{nothing_there} (server): UNREACHABLE\n"
