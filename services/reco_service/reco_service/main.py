@@ -11,6 +11,7 @@ from onetake_events.clickhouse import DriverSession
 from onetake_grpc.cli import service_main
 from onetake_grpc.runtime import GrpcService
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
+from reco_service import metrics
 from reco_service.config import RecoSettings
 from reco_service.core_client import CoreApiClient
 from reco_service.seen_filter import SeenPostsFilter
@@ -41,6 +42,7 @@ def build_service(settings: RecoSettings) -> GrpcService:
 
     database = settings.clickhouse.database
     core = CoreApiClient(settings.core, check_when_idle_sec=settings.server.dependency_check_sec)
+    metrics.CORE_CIRCUIT_OPEN.set_function(lambda: float(core.breaker.is_open))
     trending = TrendingCache(connect, database, settings.trending.list_size)
     seen = (
         SeenPostsFilter(connect, database, settings.seen.window_hours, settings.seen.timeout_sec)

@@ -68,7 +68,6 @@ class RecommendationsServicer(reco_pb2_grpc.RecommendationsServicer):
                 degraded.append("seen_filter")
             for source in degraded:
                 metrics.DEGRADED.labels(source).inc()
-            metrics.CORE_CIRCUIT_OPEN.set(int(self._core.breaker.is_open))
 
             excluded = set(query.exclude_post_ids) | (seen or set())
             if query.context_post_id:

@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
@@ -10,6 +10,7 @@ from grpc_health.v1 import health_pb2
 
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.core_standin import CoreBehaviour, CoreStandIn
+from reco_service import metrics
 from reco_service.core_client import HEALTH_CHECK_TAG
 from reco_service.tests.harness import running_reco, seeded_database
 
@@ -181,23 +182,44 @@ def test_core_trouble_still_answers_fast_with_trending(
     assert core_health == NOT_SERVING
 
 
+def circuit_open_gauge() -> float:
+    (metric,) = metrics.CORE_CIRCUIT_OPEN.collect()
+    return float(metric.samples[0].value)
+
+
+async def settled(read: Callable[[], float], expected: float, within_sec: float = 10.0) -> float:
+    deadline = time.monotonic() + within_sec
+    while (value := read()) != expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return value
+
+
 def test_core_health_is_checked_while_no_request_needs_core(
     clickhouse: PrivateClickHouse, database: str, core: CoreStandIn
 ) -> None:
     core.stop()  # dead before reco starts; no request with tags will tell reco
 
-    async def scenario() -> tuple[int, int]:
+    async def scenario() -> tuple[int, float, int, float]:
         async with running_reco(
-            clickhouse.port, database, core.url, DEPENDENCY_CHECK_SEC="0.2", **FAST_CORE
+            clickhouse.port,
+            database,
+            core.url,
+            DEPENDENCY_CHECK_SEC="0.2",
+            CORE_BREAKER_FAILURES="2",
+            **FAST_CORE,
         ) as reco:
-            while_down = await reco.served.health_once_settled("dependency/core", NOT_SERVING)
+            health_while_down = await reco.served.health_once_settled(
+                "dependency/core", NOT_SERVING
+            )
+            circuit_while_down = await settled(circuit_open_gauge, 1.0)
             core.start()  # the same port again
-            after_return = await reco.served.health_once_settled("dependency/core", SERVING)
-            return while_down, after_return
+            health_after = await reco.served.health_once_settled("dependency/core", SERVING)
+            circuit_after = await settled(circuit_open_gauge, 0.0)
+            return health_while_down, circuit_while_down, health_after, circuit_after
 
-    while_down, after_return = asyncio.run(scenario())
-    assert while_down == NOT_SERVING
-    assert after_return == SERVING
+    health_while_down, circuit_while_down, health_after, circuit_after = asyncio.run(scenario())
+    assert (health_while_down, circuit_while_down) == (NOT_SERVING, 1.0)
+    assert (health_after, circuit_after) == (SERVING, 0.0)
     assert {r.tag for r in core.requests} == {HEALTH_CHECK_TAG}
 
 
