@@ -53,3 +53,8 @@ class CircuitBreaker:
             if self._trial_in_flight or self._failures >= self._threshold:
                 self._opened_at = self._clock()
             self._trial_in_flight = False
+
+    def record_abandoned(self) -> None:
+        """The caller went away before the outcome was known: free the trial slot, count nothing."""
+        with self._lock:
+            self._trial_in_flight = False

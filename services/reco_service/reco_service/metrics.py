@@ -46,6 +46,11 @@ CORE_SECONDS = Histogram(
     "Duration of HTTP calls to Core.",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
+SEEN_FILTER = Counter(
+    "reco_seen_filter_total",
+    "Seen-filter lookups in ClickHouse: ok, failed (error or timeout), skipped_circuit_open.",
+    ["result"],
+)
 CORE_CIRCUIT_OPEN = Gauge("reco_core_circuit_open", "1 while the Core circuit breaker is open.")
 TRENDING_REFRESH_SECONDS = Histogram(
     "reco_trending_refresh_seconds",

@@ -45,6 +45,17 @@ def test_after_the_reset_time_one_trial_call_decides() -> None:
     assert not breaker.is_open and breaker.allow()
 
 
+def test_an_abandoned_trial_lets_the_next_call_try() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker(failure_threshold=1, reset_after_sec=10, clock=clock)
+    breaker.record_failure()
+    clock.now = 10.0
+    assert breaker.allow()  # the trial, whose caller is then cancelled
+    breaker.record_abandoned()
+    assert breaker.is_open  # nothing was learnt
+    assert breaker.allow()  # but the next call may try
+
+
 def test_cache_entries_expire_after_the_ttl() -> None:
     clock = FakeClock()
     cache: TtlCache[str, int] = TtlCache(ttl_sec=5, max_entries=10, clock=clock)
