@@ -14,6 +14,7 @@ from onetake_grpc.logs import trace_context
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from reco_service import metrics
 from reco_service.core_client import CoreApiClient, TagPosts
+from reco_service.degraded_log import DegradedAnswerLog
 from reco_service.ranking import merge, similar_by_tags
 from reco_service.seen_filter import SeenPostsFilter
 from reco_service.trending import TrendingCache
@@ -34,11 +35,16 @@ async def _no_seen() -> set[str] | None:
 
 class RecommendationsServicer(reco_pb2_grpc.RecommendationsServicer):
     def __init__(
-        self, core: CoreApiClient, trending: TrendingCache, seen: SeenPostsFilter | None
+        self,
+        core: CoreApiClient,
+        trending: TrendingCache,
+        seen: SeenPostsFilter | None,
+        degraded_log: DegradedAnswerLog | None = None,
     ) -> None:
         self._core = core
         self._trending = trending
         self._seen = seen
+        self._degraded_log = degraded_log or DegradedAnswerLog()
 
     async def GetRecommendations(
         self, request: reco_pb2.GetRecommendationsRequest, context: Context
@@ -86,9 +92,11 @@ class RecommendationsServicer(reco_pb2_grpc.RecommendationsServicer):
             metrics.REQUEST_SECONDS.labels(metrics.feed_type_label(query.feed_type)).observe(
                 elapsed
             )
-            # Every request at debug; degraded answers always, with the reason.
+            # Every answer at DEBUG; degraded ones at INFO too, but through an outage only one
+            # line per interval, counting the answers it stands for.
+            like_answers = self._degraded_log.note(tuple(degraded)) if degraded else None
             log.log(
-                logging.INFO if degraded else logging.DEBUG,
+                logging.INFO if like_answers else logging.DEBUG,
                 "recommendations served",
                 extra={
                     "feed_type": query.feed_type,
@@ -96,6 +104,7 @@ class RecommendationsServicer(reco_pb2_grpc.RecommendationsServicer):
                     "tags": len(query.context_tags),
                     "degraded": degraded,
                     "ms": round(elapsed * 1000, 2),
+                    **({"stands_for_answers": like_answers} if like_answers else {}),
                 },
             )
             return reco_pb2.GetRecommendationsResponse(

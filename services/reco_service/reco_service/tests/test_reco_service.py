@@ -1,6 +1,7 @@
 """GetRecommendations end to end: real gRPC, a private ClickHouse, a real HTTP Core stand-in."""
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterator
 
@@ -223,13 +224,19 @@ def test_core_health_is_checked_while_no_request_needs_core(
     assert {r.tag for r in core.requests} == {HEALTH_CHECK_TAG}
 
 
-def test_both_dependencies_down_answers_ok_and_empty() -> None:
-    async def scenario() -> list[tuple[str, float, str]]:
+def test_both_dependencies_down_answers_ok_and_empty(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> list[list[tuple[str, float, str]]]:
         dead = f"http://127.0.0.1:{free_port()}"
         async with running_reco(free_port(), "nowhere", dead, **FAST_CORE) as reco:
-            return await reco.recommend(limit=5, context_tags=["go"])
+            return [await reco.recommend(limit=5, context_tags=["go"]) for _ in range(5)]
 
-    assert asyncio.run(scenario()) == []
+    caplog.set_level(logging.INFO, logger="reco_service.servicer")
+    assert asyncio.run(scenario()) == [[]] * 5
+    # Five degraded answers, one INFO line saying why (more would flood the log in an outage).
+    lines = [r for r in caplog.records if r.getMessage() == "recommendations served"]
+    assert [(r.levelno, getattr(r, "degraded", None)) for r in lines] == [
+        (logging.INFO, ["core", "trending"])
+    ]
 
 
 def test_clickhouse_down_after_a_refresh_serves_the_last_good_lists(
