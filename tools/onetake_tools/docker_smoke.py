@@ -41,6 +41,10 @@ def run_container(image: str, name: str, env: dict[str, str]) -> None:
     docker("run", "-d", "--rm", "--network", "host", "--name", name, *flags, image)
 
 
+def image_size_mb(image: str) -> float:
+    return int(docker("image", "inspect", "--format", "{{.Size}}", image)) / 1_000_000
+
+
 def docker_health(name: str) -> str:
     return docker("inspect", "--format", "{{.State.Health.Status}}", name)
 
@@ -75,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reco-image", default="onetake/reco_service:latest")
     args = parser.parse_args(argv)
     checks = Checks()
+    for image in (args.ingest_image, args.reco_image):
+        print(f"image {image}: {image_size_mb(image):.0f} MB", flush=True)
     suffix = str(int(time.time()))
     names = {"ingest": f"smoke-ingest-{suffix}", "reco": f"smoke-reco-{suffix}"}
     with tempfile.TemporaryDirectory() as directory:
