@@ -1,13 +1,6 @@
 from reco_service.circuit_breaker import CircuitBreaker
+from reco_service.tests.clock import FakeClock
 from reco_service.ttl_cache import TtlCache
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_breaker_opens_after_consecutive_failures_and_skips_calls() -> None:

@@ -1,12 +1,5 @@
 from reco_service.degraded_log import DegradedAnswerLog
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from reco_service.tests.clock import FakeClock
 
 
 def test_the_first_degraded_answer_is_logged_then_one_line_per_interval_with_a_count() -> None:
