@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_proto.reco.v1 import reco_pb2, reco_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.core_standin import CoreStandIn
+from onetake_testing.waiting import poll_until
 from onetake_tools.demo import DEMO_CATALOG, demo_post_views
 
 
@@ -51,15 +51,6 @@ def docker_health(name: str) -> str:
 
 def is_healthy(container: str) -> bool:
     return docker_health(container) == "healthy"
-
-
-def wait_for(condition: Callable[[], bool], timeout_sec: float) -> bool:
-    deadline = time.monotonic() + timeout_sec
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 class Checks:
@@ -113,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             for role in ("ingest", "reco"):
                 address = f"127.0.0.1:{ports[role]}"
                 checks.check(f"{role}: gRPC health SERVING", wait_until_serving(address, 60))
-                healthy = wait_for(partial(is_healthy, names[role]), 60)
+                healthy = poll_until(partial(is_healthy, names[role]), 60, 0.5)
                 checks.check(
                     f"{role}: Docker HEALTHCHECK healthy", healthy, docker_health(names[role])
                 )
@@ -133,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception:
                     return False
 
-            checks.check("ingest: events stored in ClickHouse", wait_for(stored, 30))
+            checks.check("ingest: events stored in ClickHouse", poll_until(stored, 30, 0.5))
 
             with grpc.insecure_channel(f"127.0.0.1:{ports['reco']}") as channel:
                 reco: Any = reco_pb2_grpc.RecommendationsStub(channel)
@@ -146,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 checks.check(
                     "reco: GetRecommendations gives similar and trending posts",
-                    wait_for(has_both_reasons, 30),
+                    poll_until(has_both_reasons, 30, 0.5),
                 )
         except subprocess.CalledProcessError as error:
             checks.check("docker", False, f"{error.cmd}: {error.stderr}")

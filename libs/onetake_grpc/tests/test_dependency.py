@@ -1,8 +1,8 @@
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 
 from onetake_grpc.dependency import DependencyStatus
+from onetake_testing.waiting import wait_until
 
 
 class SwitchableDependency:
@@ -12,15 +12,6 @@ class SwitchableDependency:
     def check(self) -> None:
         if not self.up:
             raise ConnectionRefusedError("down")
-
-
-async def eventually(condition: Callable[[], bool], within_sec: float = 5.0) -> bool:
-    deadline = time.monotonic() + within_sec
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.01)
-    return True
 
 
 async def watching(status: DependencyStatus, scenario: Callable[[], Awaitable[None]]) -> None:
@@ -36,12 +27,12 @@ def test_an_idle_dependency_is_checked_and_its_death_and_return_are_reported() -
     status = DependencyStatus("db", dependency.check, idle_after_sec=0.05)
 
     async def scenario() -> None:
-        assert await eventually(lambda: status.checks_run >= 1)
+        assert await wait_until(lambda: status.checks_run >= 1)
         assert status.healthy
         dependency.up = False
-        assert await eventually(lambda: not status.healthy)
+        assert await wait_until(lambda: not status.healthy)
         dependency.up = True
-        assert await eventually(lambda: status.healthy)
+        assert await wait_until(lambda: status.healthy)
 
     asyncio.run(watching(status, scenario))
 
@@ -67,7 +58,7 @@ def test_the_first_check_runs_at_once() -> None:
     status = DependencyStatus("db", dependency.check, idle_after_sec=3600)
 
     async def scenario() -> None:
-        assert await eventually(lambda: not status.healthy, within_sec=2.0)
+        assert await wait_until(lambda: not status.healthy, 2.0)
 
     asyncio.run(watching(status, scenario))
     assert status.checks_run == 1

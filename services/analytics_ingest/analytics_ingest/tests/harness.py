@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -71,12 +69,3 @@ def stored_count(clickhouse: PrivateClickHouse, database: str) -> int:
         return 0  # the table does not exist yet
     finally:
         session.disconnect()
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await asyncio.to_thread(condition):
-            return True
-        await asyncio.sleep(0.05)
-    return False

@@ -13,10 +13,10 @@ from analytics_ingest.tests.harness import (
     fresh_database,
     running_ingest,
     stored_count,
-    wait_until,
 )
 from onetake_proto.analytics.v1 import analytics_pb2
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
+from onetake_testing.waiting import wait_until
 
 EPOCH = datetime(1970, 1, 1)
 

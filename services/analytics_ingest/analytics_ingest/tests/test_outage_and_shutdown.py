@@ -4,7 +4,6 @@ import asyncio
 import json
 import signal
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,11 @@ from analytics_ingest.tests.harness import (
     ingest_environment,
     running_ingest,
     stored_count,
-    wait_until,
 )
 from onetake_proto.analytics.v1 import analytics_pb2, analytics_pb2_grpc
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.processes import start_service_process, wait_for_serving_log
+from onetake_testing.waiting import poll_until, wait_until
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -180,7 +179,7 @@ def test_a_crash_loses_no_acknowledged_event(clickhouse: PrivateClickHouse, tmp_
     process = start_ingest_process(clickhouse.port, database, tmp_path, port, BATCH_SIZE="50")
     try:
         send_events(port, "stored", 100)
-        assert wait_for_count(clickhouse, database, 100)
+        assert poll_until(lambda: stored_count(clickhouse, database) >= 100, 15)
         clickhouse.kill()
         send_events(port, "buffered", 30)
         process.send_signal(signal.SIGKILL)
@@ -195,12 +194,3 @@ def test_a_crash_loses_no_acknowledged_event(clickhouse: PrivateClickHouse, tmp_
         assert stored_count(clickhouse, database) == 130
     finally:
         restarted.kill()
-
-
-def wait_for_count(clickhouse: PrivateClickHouse, database: str, count: int) -> bool:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if stored_count(clickhouse, database) >= count:
-            return True
-        time.sleep(0.05)
-    return False

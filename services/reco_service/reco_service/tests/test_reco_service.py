@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -11,6 +11,7 @@ from grpc_health.v1 import health_pb2
 
 from onetake_testing.clickhouse_server import PrivateClickHouse, free_port
 from onetake_testing.core_standin import CoreBehaviour, CoreStandIn
+from onetake_testing.waiting import wait_until
 from reco_service import metrics
 from reco_service.core_client import HEALTH_CHECK_TAG
 from reco_service.tests.harness import running_reco, seeded_database
@@ -188,13 +189,6 @@ def circuit_open_gauge() -> float:
     return float(metric.samples[0].value)
 
 
-async def settled(read: Callable[[], float], expected: float, within_sec: float = 10.0) -> float:
-    deadline = time.monotonic() + within_sec
-    while (value := read()) != expected and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    return value
-
-
 def test_core_health_is_checked_while_no_request_needs_core(
     clickhouse: PrivateClickHouse, database: str, core: CoreStandIn
 ) -> None:
@@ -212,10 +206,12 @@ def test_core_health_is_checked_while_no_request_needs_core(
             health_while_down = await reco.served.health_once_settled(
                 "dependency/core", NOT_SERVING
             )
-            circuit_while_down = await settled(circuit_open_gauge, 1.0)
+            await wait_until(lambda: circuit_open_gauge() == 1.0, 10.0)
+            circuit_while_down = circuit_open_gauge()
             core.start()  # the same port again
             health_after = await reco.served.health_once_settled("dependency/core", SERVING)
-            circuit_after = await settled(circuit_open_gauge, 0.0)
+            await wait_until(lambda: circuit_open_gauge() == 0.0, 10.0)
+            circuit_after = circuit_open_gauge()
             return health_while_down, circuit_while_down, health_after, circuit_after
 
     health_while_down, circuit_while_down, health_after, circuit_after = asyncio.run(scenario())
